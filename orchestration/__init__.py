@@ -1,0 +1,1 @@
+"""kpitree: SFA/MA exports -> DuckDB -> dbt KPI tree -> checked, published metric tables."""

@@ -1,0 +1,292 @@
+"""Apply landing files to the working warehouse: raw tables, quarantine, ingest log.
+
+Raw tables are append-only: every valid row of every file is kept with the file and
+line it came from. Which version of a primary key is current (newest ``updated_at``
+as an instant; on a tie or without it, the later file in name order) is decided
+downstream, in the staging models, so nothing is overwritten here and every row that
+was read is either in ``raw`` or in ``quality.quarantine``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.contract import TABLES
+from orchestration.ingest.discover import LandingFile, discover
+from orchestration.ingest.encoding import UnreadableFile, content_hash
+from orchestration.ingest.readers import stage_file
+from orchestration.ingest.validate import missing_required_columns, raw_table_ddl, validated_select
+
+QUALITY_DDL = (
+    """
+    create table if not exists quality.ingest_log (
+        file varchar,
+        table_name varchar,
+        content_hash varchar,
+        file_format varchar,
+        encoding varchar,
+        status varchar,
+        rows_read bigint,
+        rows_loaded bigint,
+        rows_quarantined bigint,
+        message varchar,
+        loaded_at timestamptz
+    )
+    """,
+    """
+    create table if not exists quality.quarantine (
+        file varchar,
+        table_name varchar,
+        line bigint,
+        raw_row varchar,
+        reason varchar,
+        content_hash varchar,
+        quarantined_at timestamptz
+    )
+    """,
+)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    file: str
+    table: str
+    status: str  # loaded | rejected | duplicate
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    message: str = ""
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    skipped: int = 0  # files already loaded by an earlier run
+    ignored_folders: list[str] = field(default_factory=list)
+    reasons: Counter = field(default_factory=Counter)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows_quarantined for f in self.files)
+
+    @property
+    def rejected_files(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "rejected"]
+
+    def summary(self) -> str:
+        """A few lines a person reads at the end of a run."""
+        lines = [
+            f"ingest: {len(self.files)} new file(s), {self.skipped} already loaded; "
+            f"rows read {self.rows_read} = loaded {self.rows_loaded} "
+            f"+ quarantined {self.rows_quarantined}"
+        ]
+        for f in self.rejected_files:
+            lines.append(f"  rejected file {f.file}: {f.message}")
+        for reason, count in self.reasons.most_common(10):
+            lines.append(f"  quarantined {count} row(s): {reason}")
+        if self.ignored_folders:
+            lines.append(
+                "  folders that are not canonical tables (ignored here): "
+                + ", ".join(self.ignored_folders)
+            )
+        return "\n".join(lines)
+
+
+def prepare_schemas(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``raw`` and ``quality`` and their tables when missing (idempotent)."""
+    con.execute("create schema if not exists raw")
+    con.execute("create schema if not exists quality")
+    for ddl in QUALITY_DDL:
+        con.execute(ddl)
+    for table in TABLES.values():
+        con.execute(raw_table_ddl(table))
+
+
+def _seen(con: duckdb.DuckDBPyConnection, file: LandingFile, digest: str) -> tuple[bool, str]:
+    """(already applied from this path, first file that had this content)."""
+    same_path = con.execute(
+        "select count(*) from quality.ingest_log where file = ? and content_hash = ?",
+        [file.rel_path, digest],
+    ).fetchone()[0]
+    first = con.execute(
+        "select min(file) from quality.ingest_log where content_hash = ? and status <> 'duplicate'",
+        [digest],
+    ).fetchone()[0]
+    return same_path > 0, first or ""
+
+
+def _log(
+    con: duckdb.DuckDBPyConnection,
+    result: FileResult,
+    digest: str,
+    file_format: str | None,
+    encoding: str | None,
+    now: datetime,
+) -> None:
+    con.execute(
+        "insert into quality.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            result.file,
+            result.table,
+            digest,
+            file_format,
+            encoding,
+            result.status,
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_quarantined,
+            result.message,
+            now,
+        ],
+    )
+
+
+def _reject_file(
+    con: duckdb.DuckDBPyConnection, file: LandingFile, digest: str, reason: str, now: datetime
+) -> FileResult:
+    con.execute(
+        "insert into quality.quarantine values (?, ?, null, null, ?, ?, ?)",
+        [file.rel_path, file.table, reason, digest, now],
+    )
+    return FileResult(file.rel_path, file.table, "rejected", message=reason)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file read and validated into temp tables, not yet applied."""
+
+    rows_read: int
+    encoding: str | None
+    reject_reason: str | None = None  # the whole file is rejected
+
+
+def check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path) -> Checked:
+    """Read and validate ``file`` into the temp tables ``_checked`` and ``_stage_rejects``.
+
+    Runs outside the write transaction: the temp tables belong to this connection.
+    """
+    table = TABLES[file.table]
+    try:
+        staged = stage_file(con, file, workdir)
+    except UnreadableFile as exc:
+        return Checked(0, None, str(exc))
+    missing = missing_required_columns(table, staged.columns)
+    if missing:
+        return Checked(0, staged.encoding, "missing required column(s): " + ", ".join(missing))
+    con.execute(f"create or replace temp table _checked as {validated_select(table, staged.columns)}")
+    return Checked(staged.rows_read, staged.encoding)
+
+
+def apply_file(
+    con: duckdb.DuckDBPyConnection, file: LandingFile, checked: Checked, digest: str, now: datetime
+) -> FileResult:
+    """Append a checked file to raw and quarantine. Caller owns the transaction."""
+    if checked.reject_reason:
+        return _reject_file(con, file, digest, checked.reject_reason, now)
+    table = TABLES[file.table]
+    names = ", ".join(f'"{c}"' for c in table.column_names)
+    con.execute(
+        f"insert into raw.{table.name} select {names}, _extra, ?, _line, ?, ? "
+        "from _checked where _reason = ''",
+        [file.rel_path, digest, now],
+    )
+    con.execute(
+        "insert into quality.quarantine "
+        "select ?, ?, _line, _raw, _reason, ?, ? from _checked where _reason <> '' "
+        "union all select ?, ?, line, raw_row, reason, ?, ? from _stage_rejects",
+        [file.rel_path, file.table, digest, now] * 2,
+    )
+    loaded, bad = con.execute(
+        "select count(*) filter (where _reason = ''), count(*) filter (where _reason <> '') "
+        "from _checked"
+    ).fetchone()
+    (reader_bad,) = con.execute("select count(*) from _stage_rejects").fetchone()
+    if loaded + bad + reader_bad != checked.rows_read:
+        raise RuntimeError(
+            f"{file.rel_path}: read {checked.rows_read} rows but accounted for "
+            f"{loaded + bad + reader_bad}; refusing to lose rows"
+        )
+    return FileResult(
+        file.rel_path,
+        file.table,
+        "loaded",
+        rows_read=checked.rows_read,
+        rows_loaded=loaded,
+        rows_quarantined=bad + reader_bad,
+    )
+
+
+def _reasons(con: duckdb.DuckDBPyConnection, file: str) -> Counter:
+    rows = con.execute(
+        "select reason from quality.quarantine where file = ? and line is not null", [file]
+    ).fetchall()
+    counter: Counter = Counter()
+    for (reason,) in rows:
+        for part in reason.split("; "):
+            # Group by rule, not by value: "amount: not a number: 'abc'" -> "amount: not a number"
+            counter[part.split(": '")[0].split(" '")[0]] += 1
+    return counter
+
+
+def ingest_landing(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    timezone: str,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> IngestReport:
+    """Load every new file of ``landing`` into ``raw``; return what happened.
+
+    Offset-less timestamps are read in ``timezone`` (the reporting timezone).
+    A file already applied (same path, same content hash) is skipped; a file whose
+    content equals one applied under another name is logged as a duplicate and not
+    read again. Each file is applied in its own transaction.
+    """
+    con.execute(f"set TimeZone = '{timezone}'")
+    prepare_schemas(con)
+    found = discover(landing)
+    report = IngestReport(ignored_folders=found.ignored_folders)
+    total = len(found.files)
+    with tempfile.TemporaryDirectory(prefix="kpitree-ingest-") as tmp:
+        workdir = Path(tmp)
+        for index, file in enumerate(found.files, start=1):
+            if progress:
+                progress(file.rel_path, index, total)
+            digest = content_hash(file.path)
+            applied, first = _seen(con, file, digest)
+            if applied:
+                report.skipped += 1
+                continue
+            checked = None if first else check_file(con, file, workdir)
+            now = datetime.now(UTC)
+            con.execute("begin transaction")
+            try:
+                if checked is None:
+                    result = FileResult(
+                        file.rel_path, file.table, "duplicate", message=f"same content as {first}"
+                    )
+                else:
+                    result = apply_file(con, file, checked, digest, now)
+                encoding = checked.encoding if checked else None
+                _log(con, result, digest, file.format, encoding, now)
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+            report.files.append(result)
+            report.reasons.update(_reasons(con, file.rel_path))
+    return report

@@ -1,0 +1,1 @@
+"""Assets in data-flow order: ingest -> dbt -> publish."""

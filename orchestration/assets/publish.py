@@ -1,0 +1,30 @@
+"""The publish step: swap the checked metrics into the file BI tools read."""
+
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+from dagster_dbt import get_asset_key_for_model
+
+from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.publish import publish
+from orchestration.resources import KpitreeResource
+
+PUBLISHED_MODELS = ("kpi_values", "kpi_definitions")
+PUBLISHED_ASSET_KEY = AssetKey("published_warehouse")
+
+
+@asset(
+    key=PUBLISHED_ASSET_KEY,
+    deps=[get_asset_key_for_model([kpi_dbt_assets], name) for name in PUBLISHED_MODELS],
+    group_name="publish",
+)
+def published_warehouse(
+    context: AssetExecutionContext, kpitree: KpitreeResource
+) -> MaterializeResult:
+    """The DuckDB file BI tools open: schemas ``metrics`` and ``quality``, replaced
+    atomically, and only after every model and check upstream has passed."""
+    paths = kpitree.paths
+    tables = publish(paths.working, paths.published)
+    context.log.info(f"published {len(tables)} tables to {paths.published}")
+    return MaterializeResult(
+        metadata={"path": str(paths.published), "tables": ", ".join(tables)}
+    )

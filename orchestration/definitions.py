@@ -1,0 +1,46 @@
+"""Dagster Definitions: only wiring. ``dagster dev -m orchestration.definitions``."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from dagster import Definitions, LoggerDefinition
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.assets.ingest import canonical_raw_tables
+from orchestration.assets.publish import published_warehouse
+from orchestration.jobs import nightly_kpi_job
+from orchestration.project import dbt_project
+from orchestration.resources import KpitreeResource
+from orchestration.schedules import nightly_kpi_schedule
+from orchestration.sensors import landing_files_sensor
+from orchestration.settings import default_landing, default_warehouse
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv), else the one on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def build_definitions(
+    landing: Path, warehouse: Path, loggers: dict[str, LoggerDefinition] | None = None
+) -> Definitions:
+    """The pipeline for one landing folder and one published warehouse."""
+    return Definitions(
+        loggers=loggers,
+        assets=[canonical_raw_tables, kpi_dbt_assets, published_warehouse],
+        jobs=[nightly_kpi_job],
+        schedules=[nightly_kpi_schedule],
+        sensors=[landing_files_sensor],
+        resources={
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "kpitree": KpitreeResource(landing_dir=str(landing), warehouse=str(warehouse)),
+        },
+    )
+
+
+defs = build_definitions(default_landing(), default_warehouse())

@@ -10,7 +10,10 @@ measures as (select * from {{ ref('int_kpi_measures') }}),
 
 {% for kpi in kpi_catalog() %}
     {%- set numerator = '(' ~ kpi.numerator ~ ')' -%}
-    {%- set denominator = '(' ~ kpi.denominator ~ ')' if kpi.denominator else none -%}
+    {%- set denominator = none -%}
+    {%- if kpi.denominator -%}
+        {%- set denominator = '(' ~ kpi.denominator ~ ')' -%}
+    {%- endif %}
     kpi_{{ loop.index }} as (
         select
             '{{ kpi.name }}' as kpi_name,
@@ -37,8 +40,16 @@ measures as (select * from {{ ref('int_kpi_measures') }}),
             '{{ kpi.unit }}' as unit
         from measures
         where
-            grain in ('{{ kpi.grains | join("', '") }}')
-            and dimension in ('{{ kpi.dimensions | join("', '") }}')
+            grain in (
+                {%- for grain in kpi.grains %}
+                    '{{ grain }}'{% if not loop.last %},{% endif %}
+                {%- endfor %}
+            )
+            and dimension in (
+                {%- for dimension in kpi.dimensions %}
+                    '{{ dimension }}'{% if not loop.last %},{% endif %}
+                {%- endfor %}
+            )
             and (
                 dimension = 'all'
                 or {{ numerator }} is not null

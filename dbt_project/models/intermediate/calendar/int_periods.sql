@@ -12,7 +12,9 @@ activities as (
     select occurred_at as event_at from {{ ref('stg_canonical__activities') }}
 ),
 
-meetings as (select created_at as event_at from {{ ref('stg_canonical__meetings') }}),
+meetings as (
+    select created_at as event_at from {{ ref('stg_canonical__meetings') }}
+),
 
 opportunities as (
     select created_at as event_at from {{ ref('stg_canonical__opportunities') }}
@@ -39,13 +41,20 @@ subscriptions as (
 
 events as (
     select event_at from leads
-    union all select event_at from activities
-    union all select event_at from meetings
-    union all select event_at from opportunities
-    union all select event_at from stage_changes
-    union all select event_at from responses
-    union all select event_at from email_events
-    union all select event_at from subscriptions
+    union all
+    select event_at from activities
+    union all
+    select event_at from meetings
+    union all
+    select event_at from opportunities
+    union all
+    select event_at from stage_changes
+    union all
+    select event_at from responses
+    union all
+    select event_at from email_events
+    union all
+    select event_at from subscriptions
 ),
 
 span as (

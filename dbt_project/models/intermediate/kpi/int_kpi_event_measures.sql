@@ -28,8 +28,14 @@ bucketed as (
 ),
 
 by_dimension as (
-    select grain, period_start, measure_name, 'all' as dimension,
-        'all' as dimension_value, value, distinct_key
+    select
+        grain,
+        period_start,
+        measure_name,
+        'all' as dimension,
+        'all' as dimension_value,
+        value,
+        distinct_key
     from bucketed
     {% for dimension, column in [
         ('department', 'department'),
@@ -39,8 +45,14 @@ by_dimension as (
         ('segment', 'segment'),
     ] %}
         union all
-        select grain, period_start, measure_name, '{{ dimension }}',
-            {{ column }}, value, distinct_key
+        select
+            grain,
+            period_start,
+            measure_name,
+            '{{ dimension }}',
+            {{ column }},
+            value,
+            distinct_key
         from bucketed
         where {{ column }} is not null
     {% endfor %}

@@ -4,9 +4,6 @@
     attributes it is sliced by. This is where each measure's record selection
     is written (which calls count as calls, which deals as won); the catalog in
     macros/kpi_catalog.sql combines measures into KPIs.
-
-    value: 1 for a counted event, the amount for a summed one.
-    distinct_key: set only for measures that count distinct things.
 #}
 with
 
@@ -17,6 +14,11 @@ activities as (select * from {{ ref('int_activities_classified') }}),
 meetings as (select * from {{ ref('stg_canonical__meetings') }}),
 
 opportunities as (select * from {{ ref('stg_canonical__opportunities') }}),
+
+new_business as (
+    select * from opportunities
+    where opportunity_type = 'new_business'
+),
 
 subscriptions as (select * from {{ ref('stg_canonical__subscriptions') }}),
 
@@ -29,148 +31,127 @@ accounts as (select * from {{ ref('stg_canonical__accounts') }}),
 users as (select * from {{ ref('stg_canonical__users') }}),
 
 lead_events as (
-    select 'leads_created' as measure_name, created_at as event_at,
-        owner_id, lead_id, account_id, 1.0 as value,
-        cast(null as varchar) as distinct_key
+    select {{ kpi_event('leads_created', 'created_at') }}
     from leads
     union all
-    select 'mqls', mql_at, owner_id, lead_id, account_id, 1.0, null
+    select {{ kpi_event('mqls', 'mql_at') }}
     from leads
     where mql_at is not null
     union all
-    select 'sqls', sql_at, owner_id, lead_id, account_id, 1.0, null
+    select {{ kpi_event('sqls', 'sql_at') }}
     from leads
     where sql_at is not null
 ),
 
+{# Campaign responses and email events belong to a lead, not to an owner. #}
 response_events as (
     select
-        case response_type
-            when 'document_request' then 'document_requests'
-            when 'seminar_registration' then 'seminar_registrations'
-        end as measure_name,
-        responded_at as event_at,
-        cast(null as varchar) as owner_id,
-        lead_id,
-        cast(null as varchar) as account_id,
-        1.0 as value,
-        cast(null as varchar) as distinct_key
+        {{ kpi_event('document_requests', 'responded_at',
+            owner_id='null', account_id='null') }}
     from responses
-    where response_type in ('document_request', 'seminar_registration')
-),
-
-email_measures as (
-    select
-        case event_type
-            when 'sent' then 'emails_sent'
-            when 'delivered' then 'emails_delivered'
-        end as measure_name,
-        occurred_at as event_at,
-        lead_id,
-        cast(null as varchar) as distinct_key
-    from email_events
-    where event_type in ('sent', 'delivered')
+    where response_type = 'document_request'
     union all
     select
-        case event_type
-            when 'delivered' then 'email_pairs_delivered'
-            when 'opened' then 'email_pairs_opened'
-            when 'clicked' then 'email_pairs_clicked'
-        end,
-        occurred_at,
-        lead_id,
-        email_id || '|' || lead_id
-    from email_events
-    where event_type in ('delivered', 'opened', 'clicked')
+        {{ kpi_event('seminar_registrations', 'responded_at',
+            owner_id='null', account_id='null') }}
+    from responses
+    where response_type = 'seminar_registration'
 ),
 
 email_kpi_events as (
     select
-        measure_name,
-        event_at,
-        cast(null as varchar) as owner_id,
-        lead_id,
-        cast(null as varchar) as account_id,
-        1.0 as value,
-        distinct_key
-    from email_measures
+        {{ kpi_event('emails_sent', 'occurred_at',
+            owner_id='null', account_id='null') }}
+    from email_events
+    where event_type = 'sent'
+    union all
+    select
+        {{ kpi_event('emails_delivered', 'occurred_at',
+            owner_id='null', account_id='null') }}
+    from email_events
+    where event_type = 'delivered'
+    {% for event_type, measure in [
+        ('delivered', 'email_pairs_delivered'),
+        ('opened', 'email_pairs_opened'),
+        ('clicked', 'email_pairs_clicked'),
+    ] %}
+        union all
+        select
+            {{ kpi_event(measure, 'occurred_at',
+                distinct_key="email_id || '|' || lead_id",
+                owner_id='null', account_id='null') }}
+        from email_events
+        where event_type = '{{ event_type }}'
+    {% endfor %}
 ),
 
 activity_events as (
-    select 'calls' as measure_name, occurred_at as event_at, owner_id,
-        lead_id, account_id, 1.0 as value,
-        cast(null as varchar) as distinct_key
+    select {{ kpi_event('calls', 'occurred_at') }}
     from activities
     where is_outbound_call
     union all
-    select 'connected_calls', occurred_at, owner_id, lead_id, account_id,
-        1.0, null
+    select {{ kpi_event('connected_calls', 'occurred_at') }}
     from activities
     where is_connected_call
     union all
-    select 'call_rep_days', occurred_at, owner_id, lead_id, account_id, 1.0,
-        owner_id || '|' || cast(occurred_date as varchar)
+    select
+        {{ kpi_event('call_rep_days', 'occurred_at',
+            distinct_key="owner_id || '|' || cast(occurred_date as varchar)") }}
     from activities
     where is_outbound_call
     union all
-    select 'follow_ups', occurred_at, owner_id, lead_id, account_id, 1.0, null
+    select {{ kpi_event('follow_ups', 'occurred_at') }}
     from activities
     where is_follow_up
     union all
-    select 'followed_up_leads', occurred_at, owner_id, lead_id, account_id,
-        1.0, lead_id
+    select
+        {{ kpi_event('followed_up_leads', 'occurred_at',
+            distinct_key='lead_id') }}
     from activities
     where is_follow_up
     union all
-    select 'contacted_leads', occurred_at, owner_id, lead_id, account_id,
-        1.0, lead_id
+    select
+        {{ kpi_event('contacted_leads', 'occurred_at',
+            distinct_key='lead_id') }}
     from activities
     where is_connected_call and lead_id is not null
 ),
 
 meeting_events as (
-    select 'appointments' as measure_name, created_at as event_at, owner_id,
-        lead_id, account_id, 1.0 as value,
-        cast(null as varchar) as distinct_key
+    select {{ kpi_event('appointments', 'created_at') }}
     from meetings
     union all
-    select 'meetings_held', scheduled_at, owner_id, lead_id, account_id, 1.0,
-        null
+    select {{ kpi_event('meetings_held', 'scheduled_at') }}
     from meetings
     where status = 'held'
 ),
 
 opportunity_events as (
-    select 'opportunities_created' as measure_name, created_at as event_at,
-        owner_id, lead_id, account_id, 1.0 as value,
-        cast(null as varchar) as distinct_key
-    from opportunities
-    where opportunity_type = 'new_business'
+    select {{ kpi_event('opportunities_created', 'created_at') }}
+    from new_business
     union all
-    select 'pipeline_created_amount', created_at, owner_id, lead_id,
-        account_id, coalesce(amount, 0), null
-    from opportunities
-    where opportunity_type = 'new_business'
+    select
+        {{ kpi_event('pipeline_created_amount', 'created_at',
+            value='coalesce(amount, 0)') }}
+    from new_business
     union all
-    select 'won_deals', cast(close_date as timestamp), owner_id, lead_id,
-        account_id, 1.0, null
-    from opportunities
-    where opportunity_type = 'new_business' and is_won
+    select {{ kpi_event('won_deals', 'close_date') }}
+    from new_business
+    where is_won
     union all
-    select 'won_amount', cast(close_date as timestamp), owner_id, lead_id,
-        account_id, coalesce(amount, 0), null
-    from opportunities
-    where opportunity_type = 'new_business' and is_won
+    select
+        {{ kpi_event('won_amount', 'close_date',
+            value='coalesce(amount, 0)') }}
+    from new_business
+    where is_won
     union all
-    select 'lost_deals', cast(close_date as timestamp), owner_id, lead_id,
-        account_id, 1.0, null
-    from opportunities
-    where opportunity_type = 'new_business' and is_closed and not is_won
+    select {{ kpi_event('lost_deals', 'close_date') }}
+    from new_business
+    where is_closed and not is_won
     union all
-    select 'closed_deals', cast(close_date as timestamp), owner_id, lead_id,
-        account_id, 1.0, null
-    from opportunities
-    where opportunity_type = 'new_business' and is_closed
+    select {{ kpi_event('closed_deals', 'close_date') }}
+    from new_business
+    where is_closed
 ),
 
 renewed_subscriptions as (
@@ -179,33 +160,40 @@ renewed_subscriptions as (
     where renewed_from_subscription_id is not null
 ),
 
+{# A subscription counts where it ends; a renewal names what it renews. #}
 subscription_events as (
-    select 'subscriptions_ending' as measure_name,
-        cast(subscriptions.end_date as timestamp) as event_at,
-        cast(null as varchar) as owner_id,
-        cast(null as varchar) as lead_id,
-        subscriptions.account_id,
-        1.0 as value,
-        cast(null as varchar) as distinct_key
+    select
+        {{ kpi_event('subscriptions_ending', 'end_date',
+            owner_id='null', lead_id='null') }}
     from subscriptions
-    where subscriptions.end_date is not null
+    where end_date is not null
     union all
-    select 'subscriptions_renewed', cast(subscriptions.end_date as timestamp),
-        null, null, subscriptions.account_id, 1.0, null
+    select
+        {{ kpi_event('subscriptions_renewed', 'end_date',
+            owner_id='null', lead_id='null') }}
     from subscriptions
-    inner join renewed_subscriptions
-        on subscriptions.subscription_id = renewed_subscriptions.subscription_id
-    where subscriptions.end_date is not null
+    where
+        end_date is not null
+        and subscription_id in (
+            select renewed_subscriptions.subscription_id
+            from renewed_subscriptions
+        )
 ),
 
 events as (
     select * from lead_events
-    union all select * from response_events
-    union all select * from email_kpi_events
-    union all select * from activity_events
-    union all select * from meeting_events
-    union all select * from opportunity_events
-    union all select * from subscription_events
+    union all
+    select * from response_events
+    union all
+    select * from email_kpi_events
+    union all
+    select * from activity_events
+    union all
+    select * from meeting_events
+    union all
+    select * from opportunity_events
+    union all
+    select * from subscription_events
 ),
 
 with_attributes as (

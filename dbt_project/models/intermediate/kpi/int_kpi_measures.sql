@@ -50,9 +50,19 @@ all_rows as (
 ),
 
 keys as (
-    select grain, period_start, dimension, dimension_value from all_rows
+    select
+        grain,
+        period_start,
+        dimension,
+        dimension_value
+    from all_rows
     union
-    select grain, period_start, dimension, dimension_value from pivoted
+    select
+        grain,
+        period_start,
+        dimension,
+        dimension_value
+    from pivoted
 ),
 
 final as (

@@ -21,7 +21,10 @@ accounts as (select * from {{ ref('stg_canonical__accounts') }}),
 users as (select * from {{ ref('stg_canonical__users') }}),
 
 periods as (
-    select grain, period_start, cast(period_end as timestamp) as period_end_at
+    select
+        grain,
+        period_start,
+        cast(period_end as timestamp) as period_end_at
     from {{ ref('int_periods') }}
 ),
 
@@ -39,7 +42,9 @@ history_states as (
 ),
 
 first_changes as (
-    select opportunity_id, min(changed_at) as first_changed_at
+    select
+        opportunity_id,
+        min(changed_at) as first_changed_at
     from history
     group by opportunity_id
 ),
@@ -81,10 +86,13 @@ open_at_period_end as (
     inner join periods
         on
             opportunities.created_at < periods.period_end_at
-            and (states.valid_from is null or states.valid_from < periods.period_end_at)
+            and (
+                states.valid_from is null
+                or states.valid_from < periods.period_end_at
+            )
             and (
                 states.valid_until is null
-                or periods.period_end_at <= states.valid_until
+                or states.valid_until >= periods.period_end_at
             )
     where states.is_open
 ),
@@ -106,8 +114,13 @@ with_attributes as (
 ),
 
 by_dimension as (
-    select grain, period_start, 'all' as dimension, 'all' as dimension_value,
-        amount, weighted_amount
+    select
+        grain,
+        period_start,
+        'all' as dimension,
+        'all' as dimension_value,
+        amount,
+        weighted_amount
     from with_attributes
     {% for dimension, column in [
         ('department', 'department'),
@@ -117,7 +130,12 @@ by_dimension as (
         ('segment', 'segment'),
     ] %}
         union all
-        select grain, period_start, '{{ dimension }}', {{ column }}, amount,
+        select
+            grain,
+            period_start,
+            '{{ dimension }}',
+            {{ column }},
+            amount,
             weighted_amount
         from with_attributes
         where {{ column }} is not null
@@ -137,12 +155,22 @@ aggregated as (
 ),
 
 unpivoted as (
-    select 'open_pipeline_amount' as measure_name, grain, period_start,
-        dimension, dimension_value, open_pipeline_amount as measure_value
+    select
+        'open_pipeline_amount' as measure_name,
+        grain,
+        period_start,
+        dimension,
+        dimension_value,
+        open_pipeline_amount as measure_value
     from aggregated
     union all
-    select 'weighted_pipeline_amount', grain, period_start, dimension,
-        dimension_value, weighted_pipeline_amount
+    select
+        'weighted_pipeline_amount' as measure_name,
+        grain,
+        period_start,
+        dimension,
+        dimension_value,
+        weighted_pipeline_amount as measure_value
     from aggregated
 )
 

@@ -47,10 +47,10 @@ account_mrr as (
     from periods
     inner join subscriptions
         on
-            subscriptions.start_date <= periods.next_day
+            periods.next_day >= subscriptions.start_date
             and (
                 subscriptions.end_date is null
-                or subscriptions.end_date >= periods.first_day
+                or periods.first_day <= subscriptions.end_date
             )
     group by periods.grain, periods.period_start, subscriptions.account_id
 ),
@@ -65,12 +65,26 @@ with_segment as (
 ),
 
 by_dimension as (
-    select grain, period_start, 'all' as dimension, 'all' as dimension_value,
-        mrr_on_first_day, mrr_on_last_day, mrr_on_next_day, is_opening_account
+    select
+        grain,
+        period_start,
+        'all' as dimension,
+        'all' as dimension_value,
+        mrr_on_first_day,
+        mrr_on_last_day,
+        mrr_on_next_day,
+        is_opening_account
     from with_segment
     union all
-    select grain, period_start, 'segment', segment, mrr_on_first_day,
-        mrr_on_last_day, mrr_on_next_day, is_opening_account
+    select
+        grain,
+        period_start,
+        'segment' as dimension,
+        segment as dimension_value,
+        mrr_on_first_day,
+        mrr_on_last_day,
+        mrr_on_next_day,
+        is_opening_account
     from with_segment
     where segment is not null
 ),

@@ -34,7 +34,8 @@ first_meetings as (
     select
         lead_id,
         min(created_at) as first_appointment_at,
-        min(case when status = 'held' then scheduled_at end) as first_meeting_held_at
+        min(case when status = 'held' then scheduled_at end)
+            as first_meeting_held_at
     from meetings
     where lead_id is not null
     group by lead_id

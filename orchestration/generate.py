@@ -68,14 +68,17 @@ CALLS_PER_REP_DAY = 34
 # run. Sizing the lead volume with it makes the calls per rep and day land on the benchmark.
 _CALLS_PER_LEAD = 3.83
 _CALL_SHARE = 0.85  # of IS follow-ups; the rest are outbound emails
-_TOUCHES = (1, 10, 4.7)  # triangular(low, high, mode) follow-ups per worked lead (mean ~5.1)
+# Follow-ups per worked lead: triangular(low, high, mode), rounded; the year-end cut of the
+# last leads' cadences brings the mean from ~5.2 down to the article's 5.1.
+_TOUCHES = (1, 10, 4.7)
 _NURTURE_WORK = 0.55  # leads neither MQL nor direct that IS still calls
-_APPOINTMENT = 0.265  # per connected call of a lead IS may qualify
+_APPOINTMENT = 0.265  # per connected call of a lead IS may qualify; gives ~20 % of all leads
 _SQL_ONLY = 0.04  # qualified on the call, no meeting booked
+_CALL_BACK = 0.04  # worked leads that ring the rep back once
 _HELD, _NO_SHOW = 0.82, 0.07  # the rest of past meetings were cancelled
-_OPPORTUNITY = 0.54  # held first meeting -> new-business deal
+_OPPORTUNITY = 0.54  # held first meeting -> deal; above 0.5 as follow-up meetings count as held
 _FOLLOW_UP_MEETING = 0.2
-_WIN = 0.27
+_WIN = 0.27  # above 0.25: lost deals close sooner, so the closed ones at year end lean lost
 _LOST_AFTER = (0.25, 0.55, 0.85, 1.0)  # cumulative: stage index a lost deal dies after
 _STAGES = (("prospecting", 10), ("qualification", 20), ("proposal", 50), ("negotiation", 75))
 _STAGE_DAYS = ((3, 10), (5, 20), (7, 25), (7, 30))
@@ -126,7 +129,7 @@ _CHURN = 0.09
 _OPEN_ENDED_CHURN = 0.12
 _UPSELL = 0.2
 _UPSELL_WIN = 0.55
-_RENEWAL_UPLIFT = (0.97, 1.12)
+_RENEWAL_UPLIFT = (0.98, 1.15)
 _MRR = {"smb": (85_000, 200_000), "mid": (150_000, 450_000), "enterprise": (400_000, 700_000)}
 _AMOUNT = {"smb": (100, 300), "mid": (250, 600), "enterprise": (500, 1_000)}  # x 10,000 JPY
 _MIN_AMOUNT, _MAX_AMOUNT = 1_000_000, 10_000_000
@@ -275,6 +278,12 @@ def _term_end(start_day: int) -> int:
     return (anniversary - FY_START).days - 1
 
 
+def _month_start(month: int) -> int:
+    """Day index of the first day of the fiscal year's ``month`` (0 = April 2025)."""
+    year, month0 = divmod(FY_START.month - 1 + month, 12)
+    return (dt.date(FY_START.year + year, month0 + 1, 1) - FY_START).days
+
+
 def _cumulative(weights: list[float] | tuple[float, ...]) -> list[float]:
     total, out = 0.0, []
     for w in weights:
@@ -385,15 +394,11 @@ class _Generator:
                     number += 1
                     members.append(f"U{number:05d}")
                 lead_id = members[0]
-                for user_id in members:
+                for position, user_id in enumerate(members, 1):
                     manager = lead_id if user_id != lead_id else head
                     head = head or lead_id
                     # One marketer per unit has left: present in users, owning nothing.
-                    active = not (
-                        department == "marketing"
-                        and team == "MKT-Content"
-                        and user_id == members[-1]
-                    )
+                    active = not (team == "MKT-Content" and position % size == 0)
                     family, given = rng.choice(_FAMILY), rng.choice(_GIVEN)
                     email = f"{given[1]}.{family[1]}.{user_id.lower()}@example.com"
                     updated = -rng.randrange(30, 400) * DAY + 10 * HOUR
@@ -424,14 +429,14 @@ class _Generator:
         for unit in range(self.scale):
             tag = f"#{unit + 1}"
             for month in range(13):
-                first = (dt.date(2025 + (3 + month) // 12, (3 + month) % 12 + 1, 1) - FY_START).days
+                first = _month_start(month)
                 for kind, base in (("seminar", 12), ("webinar", 20)):
                     day = first + base + rng.randrange(6)
                     event_t = day * DAY + 14 * HOUR
                     name = f"{kind.title()} {self.clock.date(day)[:7]} {tag}"
                     plans.append((event_t - 42 * DAY, kind, name, event_t))
             for month in range(12):
-                first = (dt.date(2025 + (3 + month) // 12, (3 + month) % 12 + 1, 1) - FY_START).days
+                first = _month_start(month)
                 for half in (0, 1):
                     day = first + 3 + 14 * half + rng.randrange(4)
                     start = day * DAY + 10 * HOUR + rng.randrange(6 * HOUR)
@@ -705,9 +710,7 @@ class _Generator:
                 )
                 continue
             r = rng.random()
-            for bound, outcome, lo, hi in _CALL_OUTCOMES:
-                if r < bound:
-                    break
+            outcome, lo, hi = next(o[1:] for o in _CALL_OUTCOMES if r < o[0])
             duration = rng.randint(lo, hi)
             activities.append(
                 (
@@ -724,13 +727,24 @@ class _Generator:
             )
             if outcome == "connected" and lead.sql_at is None:
                 self._maybe_qualify(lead, rep, t, t + duration, t >= qualify_from)
-        if lead.touched and rng.random() < 0.04:
-            t = start + rng.randrange(HOUR, 5 * DAY)
-            if t < T_END:
+        if lead.touched and rng.random() < _CALL_BACK:
+            t = self._work_time(self._working_day_after(start, 1, 4))
+            if t < T_END:  # the lead rings back; inbound, so no follow-up of IS
                 self.n["act"] += 1
+                activity_id = f"ACT{self.n['act']:09d}"
+                duration = rng.randint(60, 600)
                 activities.append(
-                    (f"ACT{self.n['act']:09d}", lead.lead_id, account_id, rep, "call", "inbound")
-                    + ("connected", rng.randint(60, 600), ts(t))
+                    (
+                        activity_id,
+                        lead.lead_id,
+                        account_id,
+                        rep,
+                        "call",
+                        "inbound",
+                        "connected",
+                        duration,
+                        ts(t),
+                    )
                 )
 
     def _touch_times(self, start: int) -> list[int]:
@@ -1123,7 +1137,7 @@ class _Generator:
         )
         deal = self._write_history(opportunity_id, path)
         self._opportunity_row(opportunity_id, account, None, cs, "renewal", created, deal)
-        if churn:
+        if not deal.is_won:
             return
         for sub, mrr in renewed:
             self._subscription(account, opportunity_id, end + 1, mrr, sub, close_t)

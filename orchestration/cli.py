@@ -26,7 +26,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="markdown",
 )
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
@@ -79,6 +79,37 @@ def run(
         console.print(f"[red]landing folder {landing} does not exist[/red]")
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(_report_run(landing, warehouse))
+
+
+@app.command()
+def ingest(
+    landing: Path = typer.Option(..., "--landing", help="Landing folder, as for `run`."),
+    warehouse: Path = typer.Option(
+        default_warehouse(), "--warehouse", help="Published file; ingest writes beside it."
+    ),
+) -> None:
+    """Load new landing files into the working warehouse only (no dbt, no publish).
+
+    For analytics engineers iterating on models: ingest once, then run
+    `dbt build` with KPITREE_DBT_DATABASE set to the printed working file.
+    """
+    import duckdb
+
+    from orchestration.ingest import ingest_landing
+    from orchestration.settings import WarehousePaths, reporting_timezone
+
+    if not landing.is_dir():
+        console.print(f"[red]landing folder {landing} does not exist[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    paths = WarehousePaths(warehouse.resolve())
+    paths.ensure()
+    con = duckdb.connect(str(paths.working))
+    try:
+        report = ingest_landing(con, landing, reporting_timezone())
+    finally:
+        con.close()
+    console.print(report.summary(), markup=False)
+    console.print(f"working warehouse: {paths.working}")
 
 
 def _generate_with_progress(out: Path, scale: int, seed: int) -> dict[str, int]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 from dagster import Definitions, LoggerDefinition
@@ -13,17 +11,11 @@ from orchestration.assets.dbt import kpi_dbt_assets
 from orchestration.assets.ingest import canonical_raw_tables
 from orchestration.assets.publish import published_warehouse
 from orchestration.jobs import nightly_kpi_job
-from orchestration.project import dbt_project
+from orchestration.project import dbt_executable, dbt_project
 from orchestration.resources import KpitreeResource
 from orchestration.schedules import nightly_kpi_schedule
 from orchestration.sensors import landing_files_sensor
 from orchestration.settings import default_landing, default_warehouse
-
-
-def dbt_executable() -> str:
-    """The dbt installed beside this Python (the venv), else the one on PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def build_definitions(

@@ -7,14 +7,15 @@ prints concise progress, and turns the outcome into a result a CLI can exit with
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster import DagsterInstance, logger
 
-from orchestration.definitions import build_definitions
 from orchestration.jobs import nightly_kpi_job
+from orchestration.project import prepare_manifest
 from orchestration.settings import WarehousePaths
 
 Say = Callable[[str], None]
@@ -64,9 +65,23 @@ def _progress_logger(say: Say):
     return progress
 
 
+def _root_cause(error) -> str:
+    """The innermost error message: what went wrong, not Dagster's wrapper."""
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
 def run_pipeline(landing: Path, warehouse: Path, say: Say = print) -> RunOutcome:
     """Ingest ``landing``, build, check and publish to ``warehouse``."""
     landing = landing.resolve()
+    if "orchestration.assets.dbt" not in sys.modules:
+        # The dbt assets read the manifest when first imported: make it current first.
+        prepare_manifest()
+    from orchestration.definitions import build_definitions
+
     paths = WarehousePaths(warehouse.resolve())
     paths.ensure()
     defs = build_definitions(
@@ -95,8 +110,7 @@ def run_pipeline(landing: Path, warehouse: Path, say: Say = print) -> RunOutcome
     if failures:
         first = failures[0]
         outcome.failed_step = first.step_key
-        error = first.step_failure_data.error
-        outcome.error = error.message.strip() if error else "unknown error"
+        outcome.error = _root_cause(first.step_failure_data.error)
     elif not result.success:
         outcome.failed_step = "run"
         outcome.error = "the run did not finish"

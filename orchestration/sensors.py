@@ -12,13 +12,16 @@ from orchestration.jobs import nightly_kpi_job
 from orchestration.settings import default_landing
 
 
-def landing_fingerprint(landing: Path) -> str:
-    """A digest of every file's path, size and modification time."""
+def landing_fingerprint(landing: Path) -> str | None:
+    """A digest of every file's path, size and modification time; None when there
+    are no files."""
+    files = sorted(p for p in landing.rglob("*") if p.is_file()) if landing.is_dir() else []
+    if not files:
+        return None
     digest = hashlib.sha256()
-    if landing.is_dir():
-        for path in sorted(p for p in landing.rglob("*") if p.is_file()):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(landing)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.relative_to(landing)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -32,8 +35,8 @@ def landing_fingerprint(landing: Path) -> str:
 def landing_files_sensor(context: SensorEvaluationContext):
     landing = default_landing()
     fingerprint = landing_fingerprint(landing)
-    if not landing.is_dir() or not any(landing.iterdir()):
-        return SkipReason(f"landing folder {landing} is empty or missing")
+    if fingerprint is None:
+        return SkipReason(f"no files in the landing folder {landing}")
     if fingerprint == context.cursor:
         return SkipReason("no new files")
     context.update_cursor(fingerprint)

@@ -74,10 +74,12 @@ def read_csv(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path) -
         raise UnreadableFile(f"not a readable CSV file ({message})") from exc
     columns = _columns_of(con, "_stage_rows")
     _create_rejects(con)
+    # The reader records one error per broken field; quarantine one row per line.
     con.execute(
-        "insert into _stage_rejects select line, csv_line, "
-        "'unparseable CSV row: ' || lower(cast(error_type as varchar)) || ' (' "
-        "|| error_message || ')' from _reader_errors"
+        "insert into _stage_rejects select line, any_value(csv_line), "
+        "'unparseable CSV row: ' || lower(cast(arg_min(error_type, column_idx) as varchar)) "
+        "|| ' (' || arg_min(error_message, column_idx) || ')' "
+        "from _reader_errors group by line"
     )
     (parsed,) = con.execute("select count(*) from _stage_rows").fetchone()
     (rejected,) = con.execute("select count(distinct line) from _stage_rejects").fetchone()

@@ -1,0 +1,72 @@
+# kpitree: `make demo` and `make test` create the virtual environment when missing.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
+DBT := cd dbt_project && ../$(BIN)/dbt
+# `make dbt-build` builds the models on the first worked example.
+DBT_CHECK_WAREHOUSE := $(CURDIR)/var/dbt-check/kpitree.duckdb
+DBT_CHECK_LANDING := tests/fixtures/examples/t1-reading-and-funnel/landing
+
+.PHONY: help install manifest demo run dev lint format dbt-build pytest test bench clean
+
+help:
+	@echo "make demo       generate sample data, run the pipeline, print where results are"
+	@echo "make test       install, lint (ruff, sqlfluff), dbt build on an example, pytest"
+	@echo "make dev        dagster dev (UI, nightly schedule, landing-file sensor)"
+	@echo "make lint       ruff check + format check, sqlfluff lint"
+	@echo "make format     ruff format + fix, sqlfluff fix"
+	@echo "make bench      time the demo-scale and 10x runs"
+	@echo "make clean      remove var/ and dbt artifacts (keeps .venv)"
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Dagster reads dbt's manifest; a fresh clone has none.
+dbt_project/target/manifest.json: $(STAMP) $(shell find dbt_project/models dbt_project/macros seeds -type f 2>/dev/null) dbt_project/dbt_project.yml
+	$(DBT) parse --profiles-dir . --quiet
+	@touch $@
+
+manifest: dbt_project/target/manifest.json
+
+demo: manifest
+	$(BIN)/kpitree demo
+
+dev: manifest
+	mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -m orchestration.definitions
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/sqlfluff fix dbt_project/models
+
+dbt-build: manifest
+	rm -rf $(dir $(DBT_CHECK_WAREHOUSE))
+	$(BIN)/kpitree ingest --landing $(DBT_CHECK_LANDING) --warehouse $(DBT_CHECK_WAREHOUSE)
+	KPITREE_DBT_DATABASE=$(dir $(DBT_CHECK_WAREHOUSE))kpitree_work/working.duckdb $(DBT) build --profiles-dir .
+
+pytest: manifest
+	$(BIN)/pytest
+
+test: lint dbt-build pytest
+
+bench: manifest
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf var dbt_project/target dbt_project/logs

@@ -1,0 +1,84 @@
+"""The command line: exit codes and messages of outputs.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from typer.testing import CliRunner
+
+from orchestration.cli import app
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+T3 = EXAMPLES / "t3-span-retention-pipeline" / "landing"
+
+
+def test_help_teaches_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("run", "demo", "generate", "ingest"):
+        assert command in result.output
+
+
+def test_run_with_a_missing_landing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["run", "--landing", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")]
+    )
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_run_publishes_and_a_failed_publish_leaves_the_old_file(
+    tmp_path: Path, monkeypatch
+) -> None:
+    warehouse = tmp_path / "kpitree.duckdb"
+    first = runner.invoke(app, ["run", "--landing", str(T3), "--warehouse", str(warehouse)])
+    assert first.exit_code == 0, first.output
+    assert "published" in first.output
+    before = warehouse.read_bytes()
+
+    def broken_publish(working: Path, published: Path) -> list[str]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("orchestration.assets.publish.publish", broken_publish)
+    second = runner.invoke(app, ["run", "--landing", str(T3), "--warehouse", str(warehouse)])
+    assert second.exit_code == 1
+    assert "FAILED at step published_warehouse" in second.output
+    assert "disk full" in second.output
+    assert warehouse.read_bytes() == before
+
+
+def test_generate_writes_the_contract_tables(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / "g"), "--scale", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "g" / "leads" / "leads.csv").exists()
+
+
+def test_published_file_is_readable_while_a_reader_holds_the_old_one(tmp_path: Path) -> None:
+    """A BI tool holding the published file open keeps its snapshot; the run still
+    publishes, and new connections see the new data."""
+    from orchestration.publish import publish
+
+    working = tmp_path / "working.duckdb"
+    published = tmp_path / "kpitree.duckdb"
+    con = duckdb.connect(str(working))
+    con.execute("create schema metrics; create schema quality; create schema raw")
+    con.execute("create table metrics.kpi_values as select 1 as value")
+    con.execute("create table raw.leads as select 'secret@example.com' as email")
+    con.close()
+    publish(working, published)
+    reader = duckdb.connect(str(published), read_only=True)
+    assert reader.execute("select value from metrics.kpi_values").fetchall() == [(1,)]
+
+    con = duckdb.connect(str(working))
+    con.execute("create or replace table metrics.kpi_values as select 2 as value")
+    con.close()
+    publish(working, published)
+    assert reader.execute("select value from metrics.kpi_values").fetchall() == [(1,)]
+    reader.close()
+    fresh = duckdb.connect(str(published), read_only=True)
+    assert fresh.execute("select value from metrics.kpi_values").fetchall() == [(2,)]
+    schemas = {r[0] for r in fresh.execute("select schema_name from duckdb_schemas()").fetchall()}
+    assert "raw" not in schemas  # only metrics and quality are published
+    fresh.close()

@@ -132,7 +132,10 @@ def _generate_with_progress(out: Path, scale: int, seed: int) -> dict[str, int]:
 def generate(
     out: Path = typer.Option(..., "--out", help="Folder to write the landing files into."),
     scale: int = typer.Option(
-        1, "--scale", min=1, help="Linear size factor: 1 is ~30 reps for a year; 100 for load tests."
+        1,
+        "--scale",
+        min=1,
+        help="Linear size factor: 1 is ~30 reps for a year; 100 for load tests.",
     ),
     seed: int = typer.Option(20260401, "--seed", help="Random seed; same seed, same files."),
 ) -> None:

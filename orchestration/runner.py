@@ -84,9 +84,7 @@ def run_pipeline(landing: Path, warehouse: Path, say: Say = print) -> RunOutcome
 
     paths = WarehousePaths(warehouse.resolve())
     paths.ensure()
-    defs = build_definitions(
-        landing, paths.published, loggers={"progress": _progress_logger(say)}
-    )
+    defs = build_definitions(landing, paths.published, loggers={"progress": _progress_logger(say)})
     job = defs.resolve_job_def(nightly_kpi_job.name)
     with DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(

@@ -30,7 +30,13 @@ def _cases():
     for name in EXAMPLE_NAMES:
         for row in expected_rows(EXAMPLES / name / "expected.csv"):
             case_id = "/".join(
-                [name[:2], row["kpi_name"], row["grain"], row["period_start"], row["dimension_value"]]
+                [
+                    name[:2],
+                    row["kpi_name"],
+                    row["grain"],
+                    row["period_start"],
+                    row["dimension_value"],
+                ]
             )
             yield pytest.param(name, row, id=case_id)
 
@@ -64,8 +70,6 @@ def test_reingest_of_the_same_folder_loads_nothing_and_keeps_values(
 def _snapshot(warehouse: Path) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return con.execute(
-            "select * from metrics.kpi_values order by all"
-        ).fetchall()
+        return con.execute("select * from metrics.kpi_values order by all").fetchall()
     finally:
         con.close()

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets; dbt tests become asset checks."""
 
-
 import json
 
 from dagster import AssetExecutionContext
@@ -12,9 +11,7 @@ from orchestration.settings import dbt_vars_override
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
-def kpi_dbt_assets(
-    context: AssetExecutionContext, dbt: DbtCliResource, kpitree: KpitreeResource
-):
+def kpi_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, kpitree: KpitreeResource):
     """Build and test every model in the working warehouse."""
     args = ["build"]
     overrides = dbt_vars_override()

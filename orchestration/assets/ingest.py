@@ -1,6 +1,5 @@
 """Ingest the landing folder into the raw tables that the dbt sources read."""
 
-
 import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
 from dagster_dbt import get_asset_keys_by_output_name_for_source
@@ -29,9 +28,7 @@ def canonical_raw_tables(context: AssetExecutionContext, kpitree: KpitreeResourc
             con,
             kpitree.landing,
             kpitree.timezone,
-            progress=lambda name, done, total: context.log.info(
-                f"ingest [{done}/{total}] {name}"
-            ),
+            progress=lambda name, done, total: context.log.info(f"ingest [{done}/{total}] {name}"),
         )
     finally:
         con.close()

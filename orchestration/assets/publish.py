@@ -1,6 +1,5 @@
 """The publish step: swap the checked metrics into the file BI tools read."""
 
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import get_asset_key_for_model
 
@@ -25,6 +24,4 @@ def published_warehouse(
     paths = kpitree.paths
     tables = publish(paths.working, paths.published)
     context.log.info(f"published {len(tables)} tables to {paths.published}")
-    return MaterializeResult(
-        metadata={"path": str(paths.published), "tables": ", ".join(tables)}
-    )
+    return MaterializeResult(metadata={"path": str(paths.published), "tables": ", ".join(tables)})

@@ -188,7 +188,9 @@ def check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path)
     missing = missing_required_columns(table, staged.columns)
     if missing:
         return Checked(0, staged.encoding, "missing required column(s): " + ", ".join(missing))
-    con.execute(f"create or replace temp table _checked as {validated_select(table, staged.columns)}")
+    con.execute(
+        f"create or replace temp table _checked as {validated_select(table, staged.columns)}"
+    )
     return Checked(staged.rows_read, staged.encoding)
 
 

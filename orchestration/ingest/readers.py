@@ -41,8 +41,7 @@ def quote_ident(name: str) -> str:
 
 def _create_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
-        "create or replace temp table _stage_rejects "
-        "(line bigint, raw_row varchar, reason varchar)"
+        "create or replace temp table _stage_rejects (line bigint, raw_row varchar, reason varchar)"
     )
 
 
@@ -200,9 +199,7 @@ READERS = {"csv": read_csv, "parquet": read_parquet, "jsonl": read_jsonl}
 def stage_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path) -> StagedFile:
     """Read ``file`` into ``_stage`` / ``_stage_rejects``; raise UnreadableFile if it can't."""
     if file.format is None:
-        raise UnreadableFile(
-            "unsupported file format: expected .csv, .csv.gz, .parquet or .jsonl"
-        )
+        raise UnreadableFile("unsupported file format: expected .csv, .csv.gz, .parquet or .jsonl")
     if file.path.stat().st_size == 0:
         raise UnreadableFile("empty file: no header row")
     return READERS[file.format](con, file, workdir)

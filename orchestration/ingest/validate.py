@@ -80,8 +80,7 @@ def _problems(column: Column, present: set[str]) -> list[str]:
     }.get(column.type)
     if kind:
         checks.append(
-            f"case when {v} is not null and {typed} is null "
-            f"then '{name}: {kind}: ' || {shown} end"
+            f"case when {v} is not null and {typed} is null then '{name}: {kind}: ' || {shown} end"
         )
     if column.allowed:
         allowed = ", ".join(column.allowed)
@@ -147,9 +146,7 @@ def validated_select(table: Table, columns: list[str]) -> str:
 
 
 def raw_table_ddl(table: Table, schema: str = "raw") -> str:
-    columns = ",\n    ".join(
-        f"{quote_ident(c.name)} {DUCKDB_TYPES[c.type]}" for c in table.columns
-    )
+    columns = ",\n    ".join(f"{quote_ident(c.name)} {DUCKDB_TYPES[c.type]}" for c in table.columns)
     return (
         f"create table if not exists {schema}.{table.name} (\n    {columns},\n"
         "    _extra varchar,\n    _file varchar,\n    _line bigint,\n"

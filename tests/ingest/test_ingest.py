@@ -15,8 +15,7 @@ from orchestration.ingest import ingest_landing
 
 LEADS_HEADER = "lead_id,lead_source,owner_id,lead_score,created_at,updated_at\n"
 OPPS_HEADER = (
-    "opportunity_id,account_id,owner_id,opportunity_type,stage,amount,created_at,"
-    "is_closed,is_won\n"
+    "opportunity_id,account_id,owner_id,opportunity_type,stage,amount,created_at,is_closed,is_won\n"
 )
 
 

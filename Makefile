@@ -58,7 +58,8 @@ format: install
 dbt-build: manifest
 	rm -rf $(dir $(DBT_CHECK_WAREHOUSE))
 	$(BIN)/kpitree ingest --landing $(DBT_CHECK_LANDING) --warehouse $(DBT_CHECK_WAREHOUSE)
-	KPITREE_DBT_DATABASE=$(dir $(DBT_CHECK_WAREHOUSE))kpitree_work/working.duckdb $(DBT) build --profiles-dir .
+	cd dbt_project && KPITREE_DBT_DATABASE=$(dir $(DBT_CHECK_WAREHOUSE))kpitree_work/working.duckdb \
+		../$(BIN)/dbt build --profiles-dir .
 
 pytest: manifest
 	$(BIN)/pytest

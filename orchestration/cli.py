@@ -38,6 +38,13 @@ def _report_run(landing: Path, warehouse: Path) -> int:
     outcome = run_pipeline(landing, warehouse, say=lambda line: console.print(line, markup=False))
     if outcome.ingest_summary:
         console.print(outcome.ingest_summary, markup=False)
+    if outcome.warnings:
+        count = len(outcome.warnings)
+        console.print(f"[yellow]{count} warning(s)[/yellow] (recorded and published):")
+        for warning in outcome.warnings:
+            console.print(f"  warn: {warning}", markup=False)
+    if outcome.data_docs:
+        console.print(f"Data Docs: {outcome.data_docs}")
     if not outcome.success:
         console.print(
             f"[bold red]FAILED at step {outcome.failed_step}[/bold red]: nothing was published; "
@@ -47,6 +54,12 @@ def _report_run(landing: Path, warehouse: Path) -> int:
             console.print(outcome.error, markup=False)
         for failure in outcome.check_failures:
             console.print(f"  failed check: {failure}", markup=False)
+        if outcome.check_failures:
+            console.print(
+                "  the violating leads: quality.lead_definition_violations in "
+                f"{outcome.working} (the working database)",
+                markup=False,
+            )
         return EXIT_FAILED
     console.print(f"[bold green]published[/bold green] {outcome.published}")
     console.print(f"  working files: {outcome.working.parent}")

@@ -10,6 +10,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets.dbt import kpi_dbt_assets
 from orchestration.assets.ingest import canonical_raw_tables
 from orchestration.assets.publish import published_warehouse
+from orchestration.checks import great_expectations_checks
 from orchestration.jobs import nightly_kpi_job
 from orchestration.project import dbt_executable, dbt_project
 from orchestration.resources import KpitreeResource
@@ -25,6 +26,7 @@ def build_definitions(
     return Definitions(
         loggers=loggers,
         assets=[canonical_raw_tables, kpi_dbt_assets, published_warehouse],
+        asset_checks=[great_expectations_checks],
         jobs=[nightly_kpi_job],
         schedules=[nightly_kpi_schedule],
         sensors=[landing_files_sensor],

@@ -35,6 +35,8 @@ from orchestration.contract import (
     SEGMENTS,
     TABLES,
 )
+from orchestration.lead_definitions import DEFINITIONS_FILE
+from orchestration.lead_definitions import load as load_lead_definitions
 
 Progress = Callable[[str, int, int], None]
 
@@ -96,8 +98,10 @@ _SOURCE_WEIGHTS = {
     "partner": 4,
     "other": 4,
 }
-SQL_DIRECT_SOURCES = ("referral", "outbound", "partner")
-MQL_SCORE_THRESHOLD = 50
+# The shared MQL/SQL definition the sample data is generated to (mostly) meet.
+_DEFINITIONS = load_lead_definitions(DEFINITIONS_FILE)
+SQL_DIRECT_SOURCES = _DEFINITIONS.sql_direct_sources
+MQL_SCORE_THRESHOLD = _DEFINITIONS.mql_score_threshold
 _LATER_RESPONSE = 0.08
 _SEMINAR_ATTENDED = 0.6
 

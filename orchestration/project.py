@@ -27,6 +27,9 @@ def prepare_manifest() -> Path:
     models dbt will build; a fresh clone has none, and an edited model makes it stale.
     Parsing takes a few seconds and needs no database.
     """
+    from orchestration.lead_definitions import write_seeds
+
+    write_seeds()  # the seeds dbt reads the shared MQL/SQL definition from
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     env.pop("KPITREE_DBT_DATABASE", None)
     subprocess.run(
@@ -36,3 +39,7 @@ def prepare_manifest() -> Path:
         check=True,
     )
     return dbt_project.manifest_path
+
+
+if __name__ == "__main__":
+    print(prepare_manifest())

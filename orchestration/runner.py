@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import DagsterInstance, logger
+from dagster import AssetCheckSeverity, DagsterInstance, logger
 
 from orchestration.jobs import nightly_kpi_job
 from orchestration.project import prepare_manifest
@@ -30,6 +30,8 @@ class RunOutcome:
     error: str | None = None
     ingest_summary: str = ""
     check_failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    data_docs: Path | None = None
 
 
 def _progress_logger(say: Say):
@@ -100,10 +102,17 @@ def run_pipeline(landing: Path, warehouse: Path, say: Say = print) -> RunOutcome
                 outcome.ingest_summary = metadata["run_summary"].value
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            if not evaluation.passed:
-                outcome.check_failures.append(
-                    f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}"
-                )
+            if "data_docs" in evaluation.metadata:
+                outcome.data_docs = Path(evaluation.metadata["data_docs"].value)
+            if evaluation.passed:
+                continue
+            line = f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
+            if evaluation.description:
+                line += f" — {evaluation.description}"
+            if evaluation.severity == AssetCheckSeverity.ERROR:
+                outcome.check_failures.append(line)
+            else:
+                outcome.warnings.append(line)
     failures = result.get_step_failure_events()
     if failures:
         first = failures[0]

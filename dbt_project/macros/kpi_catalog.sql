@@ -70,6 +70,24 @@
   dimensions: people
   owner_department: inside_sales
   definition: Leads with sql_at in the period (the flag as inside sales set it).
+- name: mql_conformance_rate
+  label_ja: MQL定義適合率
+  label_en: MQL definition conformance
+  kind: rate
+  numerator: mqls_conforming
+  denominator: mqls
+  dimensions: people
+  owner_department: marketing
+  definition: "Share of the MQLs of the period (mql_at in P) that break no rule of the shared MQL definition (expectations/lead_definitions.yml, rules of population mql) x 100. Read mql_count with it."
+- name: sql_conformance_rate
+  label_ja: SQL定義適合率
+  label_en: SQL definition conformance
+  kind: rate
+  numerator: sqls_conforming
+  denominator: sqls
+  dimensions: people
+  owner_department: inside_sales
+  definition: "Share of the SQLs of the period (sql_at in P) that break no rule of the shared SQL definition (rules of population sql) x 100. Read sql_count with it."
 - name: mql_to_sql_rate
   label_ja: MQL→SQL転換率
   label_en: MQL to SQL rate

@@ -7,7 +7,15 @@ from orchestration.assets.dbt import kpi_dbt_assets
 from orchestration.publish import publish
 from orchestration.resources import KpitreeResource
 
-PUBLISHED_MODELS = ("kpi_values", "kpi_definitions")
+# Publishing waits for these models and for the blocking checks on them.
+PUBLISHED_MODELS = (
+    "kpi_values",
+    "kpi_definitions",
+    "lead_definition_violations",
+    "int_lead_definition_features",
+    "stg_canonical__opportunities",
+    "stg_canonical__subscriptions",
+)
 PUBLISHED_ASSET_KEY = AssetKey("published_warehouse")
 
 

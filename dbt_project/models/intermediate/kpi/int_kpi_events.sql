@@ -30,6 +30,37 @@ accounts as (select * from {{ ref('stg_canonical__accounts') }}),
 
 users as (select * from {{ ref('stg_canonical__users') }}),
 
+violations as (select * from {{ ref('lead_definition_violations') }}),
+
+definition_rules as (select * from {{ ref('lead_definition_rules') }}),
+
+{# Which populations of the shared definition each lead breaks a rule of. #}
+broken_populations as (
+    select
+        violations.lead_id,
+        max(
+            case when definition_rules.population = 'mql' then 1 else 0 end
+        ) as breaks_mql_definition,
+        max(
+            case when definition_rules.population = 'sql' then 1 else 0 end
+        ) as breaks_sql_definition
+    from violations
+    inner join definition_rules on violations.rule = definition_rules.rule
+    group by violations.lead_id
+),
+
+conforming_leads as (
+    select
+        leads.*,
+        coalesce(broken_populations.breaks_mql_definition, 0) = 0
+            as meets_mql_definition,
+        coalesce(broken_populations.breaks_sql_definition, 0) = 0
+            as meets_sql_definition
+    from leads
+    left join broken_populations
+        on leads.lead_id = broken_populations.lead_id
+),
+
 lead_events as (
     select {{ kpi_event('leads_created', 'created_at') }}
     from leads
@@ -41,6 +72,14 @@ lead_events as (
     select {{ kpi_event('sqls', 'sql_at') }}
     from leads
     where sql_at is not null
+    union all
+    select {{ kpi_event('mqls_conforming', 'mql_at') }}
+    from conforming_leads
+    where mql_at is not null and meets_mql_definition
+    union all
+    select {{ kpi_event('sqls_conforming', 'sql_at') }}
+    from conforming_leads
+    where sql_at is not null and meets_sql_definition
 ),
 
 {# Campaign responses and email events belong to a lead, not to an owner. #}

@@ -1,0 +1,79 @@
+{#
+    How an actual is judged against its target (models/metrics/review).
+
+    Until the catalog (macros/kpi_catalog.sql) carries these as fields of each
+    entry (`direction: lower_is_better`, `accrues: false`), the per-KPI review
+    traits live here, in one place:
+      lower_is_better  KPIs where less is better; the status test flips.
+      point_in_time    amounts that are a level at the period's end (not a flow
+                       that accrues day by day), so they are never projected.
+
+    Thresholds are dbt vars with their defaults here (override with
+    `--vars '{attainment_on_track_pct: 95}'`), in percent of target, compared
+    with the projection (which is the actual for a closed period):
+      higher is better: on_track  when projected >= on_track_pct % of target,
+                        at_risk   when projected >= at_risk_pct % of target,
+                        off_track otherwise.
+      lower is better:  mirrored around 100 %: on_track when projected <=
+                        (200 - on_track_pct) % of target, at_risk when <=
+                        (200 - at_risk_pct) % (defaults: <= 100 %, <= 110 %).
+    A zero target is judged the same way (any actual meets a higher-is-better
+    zero; only zero meets a lower-is-better zero). NULL projected or target:
+    NULL status (nothing to judge, e.g. a rate over an empty denominator).
+#}
+{% macro attainment_thresholds() -%}
+    {%- set on_track = var('attainment_on_track_pct', 100) | float -%}
+    {%- set at_risk = var('attainment_at_risk_pct', 90) | float -%}
+    {%- if not (0 <= at_risk <= on_track) -%}
+        {{ exceptions.raise_compiler_error(
+            'attainment thresholds: need 0 <= attainment_at_risk_pct ('
+            ~ at_risk ~ ') <= attainment_on_track_pct (' ~ on_track ~ ')'
+        ) }}
+    {%- endif -%}
+    {{ return({'on_track_pct': on_track, 'at_risk_pct': at_risk}) }}
+{%- endmacro %}
+
+{#- KPI names where lower is better (see above). -#}
+{% macro lower_is_better_kpis() -%}
+    {{ return(['customer_churn_rate']) }}
+{%- endmacro %}
+
+{#- Amount KPIs that are a level at the period's end, not a flow. -#}
+{% macro point_in_time_kpis() -%}
+    {{ return(['mrr', 'open_pipeline_amount', 'weighted_pipeline_amount']) }}
+{%- endmacro %}
+
+{#- `higher_is_better` / `lower_is_better` for the KPI named in `kpi_name`. -#}
+{% macro kpi_direction(kpi_name) -%}
+    case
+        when {{ kpi_name }} in (
+            {%- for name in lower_is_better_kpis() -%}
+                '{{ name }}'{% if not loop.last %}, {% endif %}
+            {%- endfor -%}
+        ) then 'lower_is_better'
+        else 'higher_is_better'
+    end
+{%- endmacro %}
+
+{#- `on_track` / `at_risk` / `off_track` (or NULL) for SQL expressions. -#}
+{% macro attainment_status(projected, target, direction) -%}
+    {%- set thresholds = attainment_thresholds() -%}
+    {%- set on_track = thresholds.on_track_pct -%}
+    {%- set at_risk = thresholds.at_risk_pct -%}
+    case
+        when {{ projected }} is null or {{ target }} is null then null
+        when {{ direction }} = 'lower_is_better' then
+            case
+                when 100 * {{ projected }} <= {{ 200 - on_track }} * {{ target }}
+                    then 'on_track'
+                when 100 * {{ projected }} <= {{ 200 - at_risk }} * {{ target }}
+                    then 'at_risk'
+                else 'off_track'
+            end
+        when 100 * {{ projected }} >= {{ on_track }} * {{ target }}
+            then 'on_track'
+        when 100 * {{ projected }} >= {{ at_risk }} * {{ target }}
+            then 'at_risk'
+        else 'off_track'
+    end
+{%- endmacro %}

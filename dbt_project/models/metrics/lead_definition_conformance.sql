@@ -1,0 +1,131 @@
+{#
+    How far each department's flags meet the shared MQL / SQL definition, per
+    rule and period: of the leads in the rule's population whose population
+    timestamp falls in the period (MQLs by mql_at, SQLs by sql_at, recycled
+    leads by recycled_at, all leads by created_at), how many break the rule.
+#}
+{%- set features_relation = ref('int_lead_definition_features') -%}
+{%- set rule_columns = [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(features_relation) -%}
+        {%- if column.name.startswith('violates_') -%}
+            {%- do rule_columns.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif -%}
+
+with
+
+features as (select * from {{ features_relation }}),
+
+definition_rules as (select * from {{ ref('lead_definition_rules') }}),
+
+periods as (select * from {{ ref('int_periods') }}),
+
+evaluations as (
+    {% for column in rule_columns %}
+        select
+            lead_id,
+            '{{ column[9:] }}' as rule,
+            mql_at,
+            sql_at,
+            recycled_at,
+            created_at,
+            {{ column }} as is_violation
+        from features
+        where {{ column }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {% else %}
+        select
+            cast(null as varchar) as lead_id,
+            cast(null as varchar) as rule,
+            cast(null as timestamp) as mql_at,
+            cast(null as timestamp) as sql_at,
+            cast(null as timestamp) as recycled_at,
+            cast(null as timestamp) as created_at,
+            cast(null as boolean) as is_violation
+        from features
+        where false
+    {% endfor %}
+),
+
+placed as (
+    select
+        evaluations.rule,
+        evaluations.is_violation,
+        case definition_rules.population
+            when 'mql' then evaluations.mql_at
+            when 'sql' then evaluations.sql_at
+            when 'recycled' then evaluations.recycled_at
+            else evaluations.created_at
+        end as population_at
+    from evaluations
+    inner join definition_rules on evaluations.rule = definition_rules.rule
+),
+
+bucketed as (
+    {% for grain in all_grains() %}
+        select
+            '{{ grain }}' as grain,
+            {{ period_start(grain, 'population_at') }} as period_start,
+            rule,
+            is_violation
+        from placed
+        where population_at is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+counted as (
+    select
+        grain,
+        period_start,
+        rule,
+        count(*) as leads_in_population,
+        count(case when is_violation then 1 end) as violations
+    from bucketed
+    group by grain, period_start, rule
+),
+
+every_rule_and_period as (
+    select
+        periods.grain,
+        periods.period_start,
+        periods.period_end,
+        definition_rules.rule,
+        definition_rules.owner_department,
+        definition_rules.severity,
+        definition_rules.population
+    from periods
+    cross join definition_rules
+),
+
+final as (
+    select
+        cast(every_rule_and_period.rule as varchar) as rule,
+        cast(every_rule_and_period.owner_department as varchar)
+            as owner_department,
+        cast(every_rule_and_period.severity as varchar) as severity,
+        cast(every_rule_and_period.population as varchar) as population,
+        cast(every_rule_and_period.grain as varchar) as grain,
+        cast(every_rule_and_period.period_start as date) as period_start,
+        cast(every_rule_and_period.period_end as date) as period_end,
+        cast(coalesce(counted.leads_in_population, 0) as bigint)
+            as leads_in_population,
+        cast(coalesce(counted.violations, 0) as bigint) as violations,
+        cast(
+            100.0
+            * (counted.leads_in_population - counted.violations)
+            / nullif(counted.leads_in_population, 0)
+            as double
+        ) as conformance_rate
+    from every_rule_and_period
+    left join counted
+        on
+            every_rule_and_period.grain = counted.grain
+            and every_rule_and_period.period_start = counted.period_start
+            and every_rule_and_period.rule = counted.rule
+)
+
+select * from final
+order by rule, grain, period_start

@@ -73,6 +73,14 @@ class Table:
     description: str = ""
     version_column: str | None = "updated_at"
     extra: dict = field(default_factory=dict)
+    # Vendor exports: normalise header names (CamelCase / API names -> snake_case).
+    normalize_headers: bool = False
+    # The raw table name, when it differs from ``name`` (adapters: <system>__<object>).
+    raw_name: str | None = None
+
+    @property
+    def raw_table(self) -> str:
+        return self.raw_name or self.name
 
     @property
     def column_names(self) -> list[str]:

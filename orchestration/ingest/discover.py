@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.contract import TABLES
+from orchestration.adapters import SYSTEMS, normalize_name
+from orchestration.contract import TABLES, Table
 
 # Suffix -> reader format. Longest suffixes first so `.csv.gz` wins over `.gz`.
 FORMATS: dict[str, str] = {
@@ -19,12 +20,17 @@ FORMATS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class LandingFile:
-    """One file in ``<landing>/<table>/``."""
+    """One file in ``<landing>/<table>/`` or ``<landing>/<system>/<object>/``."""
 
     path: Path
-    table: str
+    table: str  # the raw table it loads into: "leads", "salesforce__opportunity"
     rel_path: str  # e.g. "leads/leads_2026-04-01.csv": what the log and quarantine name
     format: str | None  # None: not a supported format
+    spec: Table | None = None
+
+    @property
+    def contract(self) -> Table:
+        return self.spec or TABLES[self.table]
 
     @property
     def is_gzip(self) -> bool:
@@ -60,17 +66,35 @@ def discover(landing: Path) -> Discovery:
         raise FileNotFoundError(f"landing folder {landing} does not exist")
     files: list[LandingFile] = []
     ignored: list[str] = []
-    for folder in sorted(p for p in landing.iterdir() if p.is_dir() and not _is_hidden(p)):
-        if folder.name not in TABLES:
+    for folder in _subfolders(landing):
+        if folder.name in TABLES:
+            files += _files(landing, folder, folder.name, TABLES[folder.name])
+        elif folder.name in SYSTEMS:
+            objects = SYSTEMS[folder.name]
+            for object_folder in _subfolders(folder):
+                key = normalize_name(object_folder.name)
+                if key not in objects:
+                    ignored.append(f"{folder.name}/{object_folder.name}")
+                    continue
+                table = objects[key]
+                files += _files(landing, object_folder, table.raw_table, table)
+        else:
             ignored.append(folder.name)
-            continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _is_hidden(p)):
-            files.append(
-                LandingFile(
-                    path=path,
-                    table=folder.name,
-                    rel_path=path.relative_to(landing).as_posix(),
-                    format=file_format(path.name),
-                )
-            )
     return Discovery(files=files, ignored_folders=ignored)
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not _is_hidden(p))
+
+
+def _files(landing: Path, folder: Path, table: str, spec: Table) -> list[LandingFile]:
+    return [
+        LandingFile(
+            path=path,
+            table=table,
+            rel_path=path.relative_to(landing).as_posix(),
+            format=file_format(path.name),
+            spec=spec,
+        )
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _is_hidden(p))
+    ]

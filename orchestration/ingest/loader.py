@@ -12,12 +12,13 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from orchestration.adapters import adapter_tables, normalize_name
 from orchestration.contract import TABLES
 from orchestration.ingest.discover import LandingFile, discover
 from orchestration.ingest.encoding import UnreadableFile, content_hash
@@ -113,7 +114,7 @@ def prepare_schemas(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists quality")
     for ddl in QUALITY_DDL:
         con.execute(ddl)
-    for table in TABLES.values():
+    for table in [*TABLES.values(), *adapter_tables().values()]:
         con.execute(raw_table_ddl(table))
 
 
@@ -180,11 +181,15 @@ def check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path)
 
     Runs outside the write transaction: the temp tables belong to this connection.
     """
-    table = TABLES[file.table]
+    table = file.contract
     try:
         staged = stage_file(con, file, workdir)
     except UnreadableFile as exc:
         return Checked(0, None, str(exc))
+    if table.normalize_headers:
+        staged, problem = _normalize_headers(con, staged)
+        if problem:
+            return Checked(0, staged.encoding, problem)
     missing = missing_required_columns(table, staged.columns)
     if missing:
         return Checked(0, staged.encoding, "missing required column(s): " + ", ".join(missing))
@@ -194,16 +199,31 @@ def check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path)
     return Checked(staged.rows_read, staged.encoding)
 
 
+def _normalize_headers(con: duckdb.DuckDBPyConnection, staged):
+    """Rename vendor headers to snake_case in ``_stage``; refuse ambiguous files."""
+    renamed: dict[str, str] = {}
+    for column in staged.columns:
+        target = normalize_name(column)
+        if target in renamed.values():
+            first = next(k for k, v in renamed.items() if v == target)
+            return staged, f"columns {first!r} and {column!r} both mean {target!r}"
+        renamed[column] = target
+    for column, target in renamed.items():
+        if column != target:
+            con.execute(f'alter table _stage rename column "{column}" to "{target}"')
+    return replace(staged, columns=list(renamed.values())), None
+
+
 def apply_file(
     con: duckdb.DuckDBPyConnection, file: LandingFile, checked: Checked, digest: str, now: datetime
 ) -> FileResult:
     """Append a checked file to raw and quarantine. Caller owns the transaction."""
     if checked.reject_reason:
         return _reject_file(con, file, digest, checked.reject_reason, now)
-    table = TABLES[file.table]
+    table = file.contract
     names = ", ".join(f'"{c}"' for c in table.column_names)
     con.execute(
-        f"insert into raw.{table.name} select {names}, _extra, ?, _line, ?, ? "
+        f"insert into raw.{table.raw_table} select {names}, _extra, ?, _line, ?, ? "
         "from _checked where _reason = ''",
         [file.rel_path, digest, now],
     )

@@ -148,7 +148,7 @@ def validated_select(table: Table, columns: list[str]) -> str:
 def raw_table_ddl(table: Table, schema: str = "raw") -> str:
     columns = ",\n    ".join(f"{quote_ident(c.name)} {DUCKDB_TYPES[c.type]}" for c in table.columns)
     return (
-        f"create table if not exists {schema}.{table.name} (\n    {columns},\n"
+        f"create table if not exists {schema}.{table.raw_table} (\n    {columns},\n"
         "    _extra varchar,\n    _file varchar,\n    _line bigint,\n"
         "    _content_hash varchar,\n    _loaded_at timestamptz\n)"
     )

@@ -1,3 +1,18 @@
+{#
+    The one canonical relation for accounts: the rows landed in the canonical
+    contract plus the rows every source-system adapter maps onto it, reduced to
+    the current version of each key and shown in local time.
+#}
+{%- set columns = [
+    'account_id',
+    'account_name',
+    'industry',
+    'employee_count',
+    'segment',
+    'created_at',
+    'updated_at',
+] -%}
+
 with
 
 source as (
@@ -6,9 +21,20 @@ source as (
 
 ),
 
+landed as (
+
+    select {{ columns | join(', ') }}, _file, _line from source
+    {% for model in adapter_staging_models('accounts') %}
+        union all
+        select {{ columns | join(', ') }}, _file, _line
+        from {{ ref(model) }}
+    {% endfor %}
+
+),
+
 current_versions as (
 
-    {{ latest_version('source', ['account_id'], 'updated_at') }}
+    {{ latest_version('landed', ['account_id'], 'updated_at') }}
 
 ),
 

@@ -1,3 +1,15 @@
+{#
+    The one canonical relation for campaigns: the rows landed in the canonical
+    contract plus the rows every source-system adapter maps onto it, reduced to
+    the current version of each key and shown in local time.
+#}
+{%- set columns = [
+    'campaign_id',
+    'campaign_name',
+    'campaign_type',
+    'started_at',
+] -%}
+
 with
 
 source as (
@@ -6,9 +18,20 @@ source as (
 
 ),
 
+landed as (
+
+    select {{ columns | join(', ') }}, _file, _line from source
+    {% for model in adapter_staging_models('campaigns') %}
+        union all
+        select {{ columns | join(', ') }}, _file, _line
+        from {{ ref(model) }}
+    {% endfor %}
+
+),
+
 current_versions as (
 
-    {{ latest_version('source', ['campaign_id'], none) }}
+    {{ latest_version('landed', ['campaign_id'], none) }}
 
 ),
 

@@ -1,3 +1,26 @@
+{#
+    The one canonical relation for leads: the rows landed in the canonical
+    contract plus the rows every source-system adapter maps onto it, reduced to
+    the current version of each key and shown in local time.
+#}
+{%- set columns = [
+    'lead_id',
+    'account_id',
+    'email',
+    'phone',
+    'lead_source',
+    'owner_id',
+    'lead_score',
+    'status',
+    'created_at',
+    'mql_at',
+    'sql_at',
+    'recycled_at',
+    'recycle_reason',
+    'converted_opportunity_id',
+    'updated_at',
+] -%}
+
 with
 
 source as (
@@ -6,9 +29,20 @@ source as (
 
 ),
 
+landed as (
+
+    select {{ columns | join(', ') }}, _file, _line from source
+    {% for model in adapter_staging_models('leads') %}
+        union all
+        select {{ columns | join(', ') }}, _file, _line
+        from {{ ref(model) }}
+    {% endfor %}
+
+),
+
 current_versions as (
 
-    {{ latest_version('source', ['lead_id'], 'updated_at') }}
+    {{ latest_version('landed', ['lead_id'], 'updated_at') }}
 
 ),
 

@@ -1,3 +1,26 @@
+{#
+    The one canonical relation for opportunities: the rows landed in the canonical
+    contract plus the rows every source-system adapter maps onto it, reduced to
+    the current version of each key and shown in local time.
+#}
+{%- set columns = [
+    'opportunity_id',
+    'account_id',
+    'lead_id',
+    'owner_id',
+    'created_by_id',
+    'opportunity_type',
+    'stage',
+    'amount',
+    'currency',
+    'probability',
+    'created_at',
+    'close_date',
+    'is_closed',
+    'is_won',
+    'updated_at',
+] -%}
+
 with
 
 source as (
@@ -6,9 +29,20 @@ source as (
 
 ),
 
+landed as (
+
+    select {{ columns | join(', ') }}, _file, _line from source
+    {% for model in adapter_staging_models('opportunities') %}
+        union all
+        select {{ columns | join(', ') }}, _file, _line
+        from {{ ref(model) }}
+    {% endfor %}
+
+),
+
 current_versions as (
 
-    {{ latest_version('source', ['opportunity_id'], 'updated_at') }}
+    {{ latest_version('landed', ['opportunity_id'], 'updated_at') }}
 
 ),
 

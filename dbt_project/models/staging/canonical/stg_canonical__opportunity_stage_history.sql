@@ -1,3 +1,16 @@
+{#
+    The one canonical relation for opportunity_stage_history: the rows landed in the canonical
+    contract plus the rows every source-system adapter maps onto it, reduced to
+    the current version of each key and shown in local time.
+#}
+{%- set columns = [
+    'opportunity_id',
+    'stage',
+    'amount',
+    'probability',
+    'changed_at',
+] -%}
+
 with
 
 source as (
@@ -6,9 +19,20 @@ source as (
 
 ),
 
+landed as (
+
+    select {{ columns | join(', ') }}, _file, _line from source
+    {% for model in adapter_staging_models('opportunity_stage_history') %}
+        union all
+        select {{ columns | join(', ') }}, _file, _line
+        from {{ ref(model) }}
+    {% endfor %}
+
+),
+
 current_versions as (
 
-    {{ latest_version('source', ['opportunity_id', 'changed_at'], none) }}
+    {{ latest_version('landed', ['opportunity_id', 'changed_at'], none) }}
 
 ),
 

@@ -1,3 +1,19 @@
+{#
+    The one canonical relation for users: the rows landed in the canonical
+    contract plus the rows every source-system adapter maps onto it, reduced to
+    the current version of each key and shown in local time.
+#}
+{%- set columns = [
+    'user_id',
+    'user_name',
+    'department',
+    'team',
+    'manager_id',
+    'email',
+    'is_active',
+    'updated_at',
+] -%}
+
 with
 
 source as (
@@ -6,9 +22,20 @@ source as (
 
 ),
 
+landed as (
+
+    select {{ columns | join(', ') }}, _file, _line from source
+    {% for model in adapter_staging_models('users') %}
+        union all
+        select {{ columns | join(', ') }}, _file, _line
+        from {{ ref(model) }}
+    {% endfor %}
+
+),
+
 current_versions as (
 
-    {{ latest_version('source', ['user_id'], 'updated_at') }}
+    {{ latest_version('landed', ['user_id'], 'updated_at') }}
 
 ),
 

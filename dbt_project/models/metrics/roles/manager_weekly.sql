@@ -1,0 +1,81 @@
+{#
+    The manager's weekly view (マネージャー向け・週次): the outcome KPIs of
+    each team per ISO week, pivoted from kpi_values (current versions, grain
+    week, dimension team). Nothing is recomputed: each column is a catalog
+    KPI's value.
+#}
+{#- (column, kpi_name, kind): counts and sums are 0 when the team has other
+    records that week but none of this KPI; rates stay NULL. -#}
+{%- set columns = [
+    ('appointment_count', 'appointment_count', 'count'),
+    ('meeting_count', 'meeting_count', 'count'),
+    ('won_count', 'won_count', 'count'),
+    ('win_rate', 'win_rate', 'rate'),
+    ('meeting_win_rate', 'meeting_win_rate', 'rate'),
+    ('won_amount', 'won_amount', 'amount'),
+    ('open_pipeline_amount', 'open_pipeline_amount', 'amount'),
+    ('weighted_pipeline_amount', 'weighted_pipeline_amount', 'amount'),
+] -%}
+
+with
+
+kpi_values as (select * from {{ ref('kpi_values') }}),
+
+kpi_definitions as (select * from {{ ref('kpi_definitions') }}),
+
+team_week_values as (
+    select
+        kpi_values.kpi_name,
+        kpi_values.period_start,
+        kpi_values.period_end,
+        kpi_values.dimension_value as team,
+        kpi_values.value
+    from kpi_values
+    inner join kpi_definitions
+        on
+            kpi_values.kpi_name = kpi_definitions.kpi_name
+            and kpi_values.kpi_version = kpi_definitions.kpi_version
+    where
+        kpi_definitions.is_current
+        and kpi_values.grain = 'week'
+        and kpi_values.dimension = 'team'
+        and kpi_values.kpi_name in (
+            {%- for column, kpi_name, kind in columns %}
+                '{{ kpi_name }}'{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        )
+),
+
+pivoted as (
+    select
+        period_start,
+        period_end,
+        team,
+        {% for column, kpi_name, kind in columns %}
+            max(
+                case when kpi_name = '{{ kpi_name }}' then value end
+            ) as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from team_week_values
+    group by period_start, period_end, team
+),
+
+final as (
+    select
+        cast(period_start as date) as period_start,
+        cast(period_end as date) as period_end,
+        cast(team as varchar) as team,
+        {% for column, kpi_name, kind in columns %}
+            {% if kind == 'count' %}
+                cast(coalesce({{ column }}, 0) as bigint)
+            {% elif kind == 'amount' %}
+                cast(coalesce({{ column }}, 0) as double)
+            {% else %}
+                cast({{ column }} as double)
+            {% endif %} as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from pivoted
+)
+
+select * from final
+order by period_start, team

@@ -1,0 +1,94 @@
+{#
+    The rep's daily view (営業担当者向け・日次): the activity KPIs of each rep
+    per day, pivoted from kpi_values (current versions, grain day, dimension
+    owner), beside the calls-per-rep-day benchmark. Nothing is recomputed:
+    each column is a catalog KPI's value, or its numerator where the count
+    has no KPI of its own (follow-ups = the numerator of follow_ups_per_lead).
+#}
+{#- (column, kpi_name, kpi_values column, is_count): counts are 0 when the
+    rep has other records that day but none of this KPI; rates stay NULL. -#}
+{%- set columns = [
+    ('call_count', 'call_count', 'value', true),
+    ('connected_call_count', 'connected_call_count', 'value', true),
+    ('connect_rate', 'connect_rate', 'value', false),
+    ('follow_up_count', 'follow_ups_per_lead', 'numerator', true),
+    ('follow_ups_per_lead', 'follow_ups_per_lead', 'value', false),
+    ('contacted_lead_count', 'contacted_lead_count', 'value', true),
+    ('appointment_count', 'appointment_count', 'value', true),
+    ('meeting_count', 'meeting_count', 'value', true),
+] -%}
+{%- set kpi_names = columns | map(attribute=1) | unique | list -%}
+
+with
+
+kpi_values as (select * from {{ ref('kpi_values') }}),
+
+kpi_definitions as (select * from {{ ref('kpi_definitions') }}),
+
+users as (select * from {{ ref('stg_canonical__users') }}),
+
+rep_day_values as (
+    select
+        kpi_values.kpi_name,
+        kpi_values.period_start,
+        kpi_values.period_end,
+        kpi_values.dimension_value as user_id,
+        kpi_values.numerator,
+        kpi_values.value
+    from kpi_values
+    inner join kpi_definitions
+        on
+            kpi_values.kpi_name = kpi_definitions.kpi_name
+            and kpi_values.kpi_version = kpi_definitions.kpi_version
+    where
+        kpi_definitions.is_current
+        and kpi_values.grain = 'day'
+        and kpi_values.dimension = 'owner'
+        and kpi_values.kpi_name in (
+            {%- for kpi_name in kpi_names %}
+                '{{ kpi_name }}'{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        )
+),
+
+pivoted as (
+    select
+        period_start,
+        period_end,
+        user_id,
+        {% for column, kpi_name, field, is_count in columns %}
+            max(
+                case when kpi_name = '{{ kpi_name }}' then {{ field }} end
+            ) as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from rep_day_values
+    group by period_start, period_end, user_id
+),
+
+final as (
+    select
+        cast(pivoted.period_start as date) as period_start,
+        cast(pivoted.period_end as date) as period_end,
+        cast(pivoted.user_id as varchar) as user_id,
+        cast(users.user_name as varchar) as user_name,
+        cast(users.department as varchar) as department,
+        cast(users.team as varchar) as team,
+        {% for column, kpi_name, field, is_count in columns %}
+            {% if is_count %}
+                cast(coalesce(pivoted.{{ column }}, 0) as bigint)
+            {% else %}
+                cast(pivoted.{{ column }} as double)
+            {% endif %} as {{ column }}{% if not loop.last %},{% endif %}
+            {% if column == 'call_count' %}
+                {# The article's 34 calls per rep per day, beside the calls. #}
+                cast(
+                    {{ var('calls_per_rep_day_benchmark', 34) }} as double
+                ) as calls_benchmark,
+            {% endif %}
+        {% endfor %}
+    from pivoted
+    left join users on pivoted.user_id = users.user_id
+)
+
+select * from final
+order by period_start, user_id

@@ -1,0 +1,263 @@
+"""The KPI tree file (KGI → KSF → KPI) and its SMART check (kpi-catalog.md, "The KPI tree
+and the SMART check").
+
+A tree file is YAML::
+
+    title: 営業KPIツリー FY2025          # optional
+    root:                                # the KGI
+      id: kgi_won_amount                 # unique in the file
+      name: 受注金額                     # the label people use
+      type: kgi                          # kgi | ksf | kpi
+      kpi: won_amount                    # catalog kpi_name: required for kpi, optional otherwise
+      owner_department: field_sales      # marketing | inside_sales | field_sales | customer_success
+      grain: fiscal_year                 # day | week | month | quarter | fiscal_year
+      target: 1400000000                 # in the KPI's unit (count, JPY, percent, ratio)
+      note: ...                          # optional free text
+      children: [...]                    # nodes under this one
+
+The SMART check, per node:
+
+- S (Specific): a kpi node names what it measures (``kpi:``).
+- M (Measurable): the name is a current KPI of the catalog (so it is published); also for a
+  KGI or KSF that names one.
+- A (Achievable): a kpi node and the KGI have a numeric target (whether it is achievable is
+  the user's judgement; that it exists is checked).
+- R (Relevant): the root is a KGI and every kpi node hangs under it.
+- T (Time-bound): a kpi node and the KGI have a grain, and the KPI is published at that
+  grain (the retention KPIs at month / quarter / fiscal_year only, ltv at month only).
+
+Structural problems (a field missing or unknown, an unknown type or department, an id used
+twice, a KGI below the root, a KSF below a KPI) are reported beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from orchestration.catalog import current_kpis
+from orchestration.contract import DEPARTMENTS
+
+NODE_TYPES = ("kgi", "ksf", "kpi")
+NODE_FIELDS = ("id", "name", "type", "kpi", "owner_department", "grain", "target", "children")
+OPTIONAL_NODE_FIELDS = ("note",)
+TREE_FIELDS = ("title", "root")
+SMART = {
+    "S": "Specific",
+    "M": "Measurable",
+    "A": "Achievable",
+    "R": "Relevant",
+    "T": "Time-bound",
+}
+# The grain sets of the catalog macro (dbt_project/macros/kpi_catalog.sql `grain_sets` and
+# period_start.sql `all_grains()`): an entry without `grains:` is published at every grain.
+ALL_GRAINS = ("day", "week", "month", "quarter", "fiscal_year")
+GRAIN_SETS = {"all": ALL_GRAINS, "retention": ("month", "quarter", "fiscal_year")}
+
+
+class TreeFileError(Exception):
+    """The file cannot be read as a KPI tree (missing, not YAML, no root)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    node_id: str
+    name: str
+    letter: str | None  # a SMART letter, or None for a structural problem
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"node {self.node_id} ({self.name})"
+        if self.letter is None:
+            return f"{where}: structure: {self.reason}"
+        return f"{where}: breaks {self.letter} ({SMART[self.letter]}): {self.reason}"
+
+
+@dataclass(frozen=True)
+class LintResult:
+    problems: list[Problem]
+    counts: dict[str, int]  # node type -> number of nodes
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        parts = [f"{self.counts.get(kind, 0)} {kind.upper()}" for kind in NODE_TYPES]
+        return ", ".join(parts)
+
+
+def published_grains(entry: Mapping) -> tuple[str, ...]:
+    """The grains a catalog entry is published at."""
+    grains = entry.get("grains", "all")
+    if isinstance(grains, str):
+        return tuple(GRAIN_SETS[grains])
+    return tuple(grains)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects a key given twice in one mapping (YAML keeps the last)."""
+
+
+def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, str | int | float | bool) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                node.start_mark,
+                f"found the key {key!r} twice",
+                key_node.start_mark,
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=True)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+
+
+def load_tree(path: Path) -> dict:
+    """The tree file as data. Raises :class:`TreeFileError` with a message for people."""
+    path = Path(path)
+    if not path.is_file():
+        raise TreeFileError(f"{path}: no such file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise TreeFileError(f"{path}: cannot read it: {error}") from error
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = error.problem or error.context or "invalid YAML"
+        raise TreeFileError(f"{path}: invalid YAML{where}: {problem}") from error
+    except yaml.YAMLError as error:
+        raise TreeFileError(f"{path}: invalid YAML: {error}") from error
+    if not isinstance(data, dict) or "root" not in data:
+        raise TreeFileError(
+            f"{path}: not a KPI tree file: expected a mapping with `root:` (the KGI node)"
+        )
+    unknown = sorted(str(key) for key in data if key not in TREE_FIELDS)
+    if unknown:
+        raise TreeFileError(
+            f"{path}: unknown top-level key(s) {', '.join(unknown)} "
+            f"(a tree file has {', '.join(TREE_FIELDS)})"
+        )
+    return data
+
+
+def _walk(node: object, where: str, ancestors: tuple[str, ...]) -> Iterator[tuple]:
+    """(node, where, ancestor types) depth first; ``where`` locates a node without an id."""
+    yield node, where, ancestors
+    if not isinstance(node, dict):
+        return
+    children = node.get("children") or []
+    if not isinstance(children, list):
+        return
+    own_type = node.get("type")
+    for index, child in enumerate(children):
+        child_where = f"{node.get('id', where)}.children[{index}]"
+        yield from _walk(child, child_where, (*ancestors, str(own_type)))
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_tree(data: Mapping, catalog: Mapping[str, Mapping] | None = None) -> LintResult:
+    """Every problem of the tree, in file order (a node's problems in S, M, A, R, T order)."""
+    kpis = current_kpis() if catalog is None else catalog
+    problems: list[Problem] = []
+    counts = dict.fromkeys(NODE_TYPES, 0)
+    first_seen: dict[str, str] = {}
+
+    for node, where, ancestors in _walk(data["root"], "root", ()):
+        if not isinstance(node, dict):
+            problems.append(Problem(f"<{where}>", "?", None, "a node must be a mapping"))
+            continue
+        node_id = node.get("id")
+        label = str(node_id) if node_id not in (None, "") else f"<{where}>"
+        name = str(node.get("name") or "?")
+
+        def add(letter: str | None, reason: str, label: str = label, name: str = name) -> None:
+            problems.append(Problem(label, name, letter, reason))
+
+        # --- structure ----------------------------------------------------------------
+        for required in ("id", "name", "type", "owner_department"):
+            if node.get(required) in (None, ""):
+                add(None, f"missing field {required}")
+        unknown = [k for k in node if k not in NODE_FIELDS + OPTIONAL_NODE_FIELDS]
+        for key in unknown:
+            add(None, f"unknown field {key!r} (fields: {', '.join(NODE_FIELDS)}, note)")
+        if node_id not in (None, ""):
+            if label in first_seen:
+                add(None, f"id {label!r} is used twice (first at {first_seen[label]})")
+            else:
+                first_seen[label] = where
+        node_type = node.get("type")
+        if node_type not in (None, "") and node_type not in NODE_TYPES:
+            add(None, f"unknown type {node_type!r} (kgi, ksf or kpi)")
+        department = node.get("owner_department")
+        if department not in (None, "") and department not in DEPARTMENTS:
+            add(None, f"unknown owner_department {department!r} ({', '.join(DEPARTMENTS)})")
+        children = node.get("children")
+        if children is not None and not isinstance(children, list):
+            add(None, "children must be a list of nodes")
+        if node_type == "kgi" and ancestors:
+            add(None, "a kgi is the root of the tree, not a node under another")
+        if node_type == "ksf" and "kpi" in ancestors:
+            add(None, "a ksf hangs under the kgi or another ksf, not under a kpi")
+        if node_type in NODE_TYPES:
+            counts[node_type] += 1
+
+        # --- SMART --------------------------------------------------------------------
+        kpi_name = node.get("kpi")
+        entry = None
+        if node_type == "kpi" and kpi_name in (None, ""):
+            add("S", "names no KPI: give `kpi:` with a kpi_name of the catalog")
+        elif kpi_name not in (None, ""):
+            entry = kpis.get(str(kpi_name))
+            if entry is None:
+                add(
+                    "M",
+                    f"kpi {kpi_name!r} is not a current KPI of the catalog "
+                    "(dbt_project/macros/kpi_catalog.sql), so nothing measures it",
+                )
+
+        target = node.get("target")
+        if node_type in ("kpi", "kgi"):
+            if target is None:
+                add("A", "has no target")
+            elif not _is_number(target):
+                add("A", f"target {target!r} is not a number")
+
+        if node_type == "kpi" and ancestors and "kgi" not in ancestors:
+            add("R", "does not hang under a KGI: put it below the tree's kgi root")
+        if not ancestors and node_type != "kgi":
+            add("R", f"the root is a {node_type or 'node without type'}, not a KGI")
+
+        grain = node.get("grain")
+        if grain in (None, ""):
+            if node_type in ("kpi", "kgi"):
+                add("T", f"has no grain: by when? ({', '.join(ALL_GRAINS)})")
+        elif grain not in ALL_GRAINS:
+            add("T", f"unknown grain {grain!r} ({', '.join(ALL_GRAINS)})")
+        elif entry is not None and grain not in published_grains(entry):
+            add(
+                "T",
+                f"{kpi_name} is not published at grain {grain} "
+                f"(only {', '.join(published_grains(entry))})",
+            )
+    return LintResult(problems, counts)
+
+
+def lint_file(path: Path) -> LintResult:
+    """Load and check a tree file; :class:`TreeFileError` when it is not one."""
+    return check_tree(load_tree(path))

@@ -1,0 +1,275 @@
+"""Targets and review (kpi_attainment, kpi_alerts, kpi_history) built by dbt on the
+first worked example.
+
+The runner passes dbt no vars, so these tests drive dbt directly: `run_date` pins the
+history snapshot's date and `as_of_date` the attainment's as-of date. Three builds
+on one warehouse: run date 2026-05-01, the same day again, then 2026-05-02 as of
+2026-03-15 with --full-refresh (which must not erase the history)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.ingest import ingest_landing
+from orchestration.project import DBT_PROJECT_DIR, dbt_executable
+from orchestration.settings import reporting_timezone
+from tests.conftest import EXAMPLES, REPO
+
+LANDING = EXAMPLES / "t1-reading-and-funnel" / "landing"
+SEED = REPO / "seeds" / "kpi_targets.csv"
+# The example's latest event is on 2026-05-20: the default as-of date.
+LAST_DAY_OF_DATA = date(2026, 5, 20)
+HISTORY_KEY = (
+    "run_date",
+    "kpi_name",
+    "kpi_version",
+    "grain",
+    "period_start",
+    "dimension",
+    "dimension_value",
+)
+ATTAINMENT_COLUMNS = [
+    "kpi_name",
+    "kpi_version",
+    "grain",
+    "period_start",
+    "period_end",
+    "dimension",
+    "dimension_value",
+    "actual",
+    "target",
+    "attainment_pct",
+    "projected",
+    "status",
+    "direction",
+    "is_in_progress",
+    "as_of_date",
+]
+ALERT_COLUMNS = [
+    "kpi_name",
+    "grain",
+    "period_start",
+    "dimension",
+    "dimension_value",
+    "actual",
+    "target",
+    "attainment_pct",
+    "projected",
+    "status",
+    "message",
+]
+
+
+def _dbt_build(database: Path, work: Path, variables: dict, *extra: str) -> None:
+    env = {
+        **os.environ,
+        "KPITREE_DBT_DATABASE": str(database),
+        "KPITREE_REPORTING_TZ": reporting_timezone(),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    command = [
+        dbt_executable(),
+        "build",
+        "--select",
+        "+kpi_attainment +kpi_alerts +kpi_history",
+        "--vars",
+        json.dumps(variables),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        *extra,
+    ]
+    result = subprocess.run(
+        command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-5000:]
+
+
+def _query(database: Path, sql: str) -> list[dict]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def _state(database: Path) -> dict[str, list[dict]]:
+    return {
+        "history": _query(database, "select * from metrics.kpi_history order by all"),
+        "values": _query(database, "select * from metrics.kpi_values order by all"),
+        "attainment": _query(database, "select * from metrics.kpi_attainment order by all"),
+        "alerts": _query(database, "select * from metrics.kpi_alerts order by all"),
+    }
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """The warehouse's tables after each of the three builds."""
+    work = tmp_path_factory.mktemp("review")
+    database = work / "working.duckdb"
+    con = duckdb.connect(str(database))
+    try:
+        ingest_landing(con, LANDING, reporting_timezone())
+    finally:
+        con.close()
+    states = {}
+    _dbt_build(database, work, {"run_date": "2026-05-01"})
+    states["first"] = _state(database)
+    _dbt_build(database, work, {"run_date": "2026-05-01"})
+    states["rerun"] = _state(database)
+    _dbt_build(
+        database,
+        work,
+        {"run_date": "2026-05-02", "as_of_date": "2026-03-15"},
+        "--full-refresh",
+    )
+    states["next_day"] = _state(database)
+    return states
+
+
+def _seed_target(kpi_name: str, grain: str, period_start: str) -> float:
+    with SEED.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if (row["kpi_name"], row["grain"], row["period_start"]) == (
+                kpi_name,
+                grain,
+                period_start,
+            ) and row["dimension"] == "all":
+                return float(row["target_value"])
+    raise AssertionError(f"no target for {kpi_name} {grain} {period_start} in {SEED}")
+
+
+def _one(rows: list[dict], **key) -> dict:
+    found = [row for row in rows if all(row[name] == value for name, value in key.items())]
+    assert len(found) == 1, f"{key}: {found}"
+    return found[0]
+
+
+def _run_dates(history: list[dict]) -> dict[date, int]:
+    counts: dict[date, int] = {}
+    for row in history:
+        counts[row["run_date"]] = counts.get(row["run_date"], 0) + 1
+    return counts
+
+
+def test_history_holds_the_run_dates_snapshot_of_kpi_values(builds) -> None:
+    first = builds["first"]
+    assert _run_dates(first["history"]) == {date(2026, 5, 1): len(first["values"])}
+    snapshot = [
+        {name: value for name, value in row.items() if name != "run_date"}
+        for row in first["history"]
+    ]
+    assert snapshot == first["values"]
+
+
+def test_rebuilding_the_same_run_date_replaces_that_snapshot(builds) -> None:
+    assert builds["rerun"]["history"] == builds["first"]["history"]
+
+
+def test_a_new_run_date_adds_a_snapshot_and_full_refresh_keeps_the_old(builds) -> None:
+    state = builds["next_day"]
+    count = len(state["values"])
+    assert _run_dates(state["history"]) == {date(2026, 5, 1): count, date(2026, 5, 2): count}
+    kept = [row for row in state["history"] if row["run_date"] == date(2026, 5, 1)]
+    assert kept == builds["first"]["history"]
+    keys = {tuple(row[name] for name in HISTORY_KEY) for row in state["history"]}
+    assert len(keys) == len(state["history"]), "duplicate history keys"
+
+
+def test_review_tables_have_the_published_columns(builds) -> None:
+    state = builds["first"]
+    assert list(state["attainment"][0]) == ATTAINMENT_COLUMNS
+    assert list(state["alerts"][0]) == ALERT_COLUMNS
+
+
+def test_attainment_of_a_closed_period_is_hand_checked(builds) -> None:
+    """March 2026 has one call (expected.csv of the example); as of the last day of
+    the data (2026-05-20) March is closed, so the projection is the actual."""
+    target = _seed_target("call_count", "month", "2026-03-01")
+    row = _one(
+        builds["first"]["attainment"],
+        kpi_name="call_count",
+        grain="month",
+        period_start=date(2026, 3, 1),
+        dimension="all",
+    )
+    assert row["actual"] == 1
+    assert row["target"] == target
+    assert row["attainment_pct"] == pytest.approx(100 / target)
+    assert row["projected"] == 1
+    assert row["status"] == "off_track"
+    assert row["is_in_progress"] is False
+    assert row["as_of_date"] == LAST_DAY_OF_DATA
+    alert = _one(
+        builds["first"]["alerts"],
+        kpi_name="call_count",
+        grain="month",
+        period_start=date(2026, 3, 1),
+        dimension="all",
+    )
+    assert alert["message"] == (
+        f"架電数 (call_count) 2026-03 月: 実績 1 / 目標 {target:,.0f} "
+        f"({100 / target:.1f}%) — off_track"
+    )
+
+
+def test_attainment_does_not_move_with_the_run_date(builds) -> None:
+    """Only the history reads the wall clock (run_date); the same data as of the
+    same day gives the same attainment."""
+    assert builds["rerun"]["attainment"] == builds["first"]["attainment"]
+
+
+def test_lower_is_better_kpi_under_its_target_is_on_track(builds) -> None:
+    """customer_churn_rate is 0 % in March 2026 (no account churned): under a
+    lower-is-better target that is on track, though attainment is 0 %."""
+    row = _one(
+        builds["first"]["attainment"],
+        kpi_name="customer_churn_rate",
+        grain="month",
+        period_start=date(2026, 3, 1),
+        dimension="all",
+    )
+    assert row["direction"] == "lower_is_better"
+    assert row["actual"] == 0
+    assert row["attainment_pct"] == 0
+    assert row["status"] == "on_track"
+
+
+def test_as_of_date_var_projects_the_period_in_progress(builds) -> None:
+    """As of 2026-03-15, March (31 days, 15 elapsed) is in progress: the one
+    call of March projects to 31 / 15 calls; April has not started."""
+    state = builds["next_day"]
+    row = _one(
+        state["attainment"],
+        kpi_name="call_count",
+        grain="month",
+        period_start=date(2026, 3, 1),
+        dimension="all",
+    )
+    assert row["as_of_date"] == date(2026, 3, 15)
+    assert row["is_in_progress"] is True
+    assert row["actual"] == 1
+    assert row["projected"] == pytest.approx(31 / 15)
+    assert row["status"] == "off_track"
+    assert max(row["period_start"] for row in state["attainment"]) <= date(2026, 3, 15)
+    alert = _one(
+        state["alerts"],
+        kpi_name="call_count",
+        grain="month",
+        period_start=date(2026, 3, 1),
+        dimension="all",
+    )
+    assert ", 着地見込 2 — off_track" in alert["message"]

@@ -36,6 +36,14 @@ def load_catalog() -> tuple[dict, ...]:
     return tuple(entries)
 
 
+# The grains a KPI is published at when its entry names none (macro all_grains()).
+ALL_GRAINS = ("day", "week", "month", "quarter", "fiscal_year")
+
+
+def published_grains(entry: dict) -> tuple[str, ...]:
+    return tuple(entry.get("grains") or ALL_GRAINS)
+
+
 def current_kpis() -> dict[str, dict]:
     return {e["name"]: e for e in load_catalog() if e["is_current"]}
 

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.catalog import current_kpis
+from orchestration.catalog import ALL_GRAINS, current_kpis, published_grains
 from orchestration.contract import DEPARTMENTS
 
 NODE_TYPES = ("kgi", "ksf", "kpi")
@@ -52,10 +52,6 @@ SMART = {
     "R": "Relevant",
     "T": "Time-bound",
 }
-# The grain sets of the catalog macro (dbt_project/macros/kpi_catalog.sql `grain_sets` and
-# period_start.sql `all_grains()`): an entry without `grains:` is published at every grain.
-ALL_GRAINS = ("day", "week", "month", "quarter", "fiscal_year")
-GRAIN_SETS = {"all": ALL_GRAINS, "retention": ("month", "quarter", "fiscal_year")}
 
 
 class TreeFileError(Exception):
@@ -88,14 +84,6 @@ class LintResult:
     def summary(self) -> str:
         parts = [f"{self.counts.get(kind, 0)} {kind.upper()}" for kind in NODE_TYPES]
         return ", ".join(parts)
-
-
-def published_grains(entry: Mapping) -> tuple[str, ...]:
-    """The grains a catalog entry is published at."""
-    grains = entry.get("grains", "all")
-    if isinstance(grains, str):
-        return tuple(GRAIN_SETS[grains])
-    return tuple(grains)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

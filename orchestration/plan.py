@@ -36,10 +36,6 @@ from zoneinfo import ZoneInfo
 
 from orchestration.catalog import current_kpis
 
-# The article's benchmark (インサイドセールス白書2025: 34 calls per rep per day). Fallback only:
-# when the catalog entry of calls_per_rep_day carries `benchmark:`, that value is used.
-CALLS_PER_REP_DAY_BENCHMARK = 34
-
 # The rates of the chain, in chain order; each is the catalog KPI of that name.
 RATE_NAMES = (
     "avg_deal_size",
@@ -211,10 +207,8 @@ def reverse_plan(
 
 def calls_per_rep_day_benchmark() -> float:
     """The benchmark calls per rep per day: the catalog's ``benchmark:`` of
-    calls_per_rep_day when it has one, else :data:`CALLS_PER_REP_DAY_BENCHMARK`."""
-    entry = current_kpis().get("calls_per_rep_day", {})
-    benchmark = entry.get("benchmark")
-    return benchmark if isinstance(benchmark, int | float) else CALLS_PER_REP_DAY_BENCHMARK
+    calls_per_rep_day (the inside-sales article's 34)."""
+    return float(current_kpis()["calls_per_rep_day"]["benchmark"])
 
 
 def spread_calls(

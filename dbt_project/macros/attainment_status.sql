@@ -1,12 +1,10 @@
 {#
     How an actual is judged against its target (models/metrics/review).
 
-    Until the catalog (macros/kpi_catalog.sql) carries these as fields of each
-    entry (`direction: lower_is_better`, `accrues: false`), the per-KPI review
-    traits live here, in one place:
-      lower_is_better  KPIs where less is better; the status test flips.
-      point_in_time    amounts that are a level at the period's end (not a flow
-                       that accrues day by day), so they are never projected.
+    The per-KPI traits come from the catalog (macros/kpi_catalog.sql):
+      direction: lower_is_better  less is better; the status test flips.
+      point_in_time: true         a level at the period's end (not a flow that
+                                  accrues day by day), so never projected.
 
     Thresholds are dbt vars with their defaults here (override with
     `--vars '{attainment_on_track_pct: 95}'`), in percent of target, compared
@@ -35,12 +33,20 @@
 
 {#- KPI names where lower is better (see above). -#}
 {% macro lower_is_better_kpis() -%}
-    {{ return(['customer_churn_rate']) }}
+    {%- set names = [] -%}
+    {%- for kpi in kpi_catalog() if kpi.direction == 'lower_is_better' -%}
+        {%- if kpi.name not in names -%}{%- do names.append(kpi.name) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(names) }}
 {%- endmacro %}
 
 {#- Amount KPIs that are a level at the period's end, not a flow. -#}
 {% macro point_in_time_kpis() -%}
-    {{ return(['mrr', 'open_pipeline_amount', 'weighted_pipeline_amount']) }}
+    {%- set names = [] -%}
+    {%- for kpi in kpi_catalog() if kpi.point_in_time -%}
+        {%- if kpi.name not in names -%}{%- do names.append(kpi.name) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(names) }}
 {%- endmacro %}
 
 {#- `higher_is_better` / `lower_is_better` for the KPI named in `kpi_name`. -#}

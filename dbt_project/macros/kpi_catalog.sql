@@ -13,6 +13,11 @@
     `*` only (a measure missing in a period counts as 0, so `a + b` would hide
     it: add a measure instead).
 
+    Optional keys: `direction: lower_is_better` (attainment flips its test),
+    `point_in_time: true` (a level at the period's end, never projected),
+    `benchmark:` (the source articles' reference figure, in the KPI's unit),
+    `grains:`, `dimensions:`, `unit:`, `version:` / `is_current:`.
+
     To add a KPI: add an entry here (and, if it needs a new measure, one branch
     in int_kpi_events or the snapshot model that owns that kind of measure).
     To change a formula: add a new entry with the next `version`, and set
@@ -105,6 +110,7 @@
   denominator: emails_sent
   dimensions: marketing
   owner_department: marketing
+  benchmark: 96
   definition: Email events 'delivered' in the period / events 'sent' in the period x 100.
 - name: email_open_rate
   label_ja: 開封率
@@ -114,6 +120,7 @@
   denominator: email_pairs_delivered
   dimensions: marketing
   owner_department: marketing
+  benchmark: 20
   definition: Distinct (email_id, lead_id) opened in the period / distinct (email_id, lead_id) delivered in the period x 100.
 - name: email_click_to_open_rate
   label_ja: クリック率(開封後)
@@ -123,6 +130,7 @@
   denominator: email_pairs_opened
   dimensions: marketing
   owner_department: marketing
+  benchmark: 25
   definition: Distinct (email_id, lead_id) clicked in the period / distinct (email_id, lead_id) opened in the period x 100.
 # --- Inside sales / インサイドセールス -------------------------------------
 - name: call_count
@@ -158,6 +166,7 @@
   denominator: call_rep_days
   dimensions: people
   owner_department: inside_sales
+  benchmark: 34
   definition: call_count / distinct (owner_id, local date) pairs with at least one outbound call in the period. Benchmark 34.
 - name: follow_ups_per_lead
   label_ja: 追客回数
@@ -167,6 +176,7 @@
   denominator: followed_up_leads
   dimensions: people
   owner_department: inside_sales
+  benchmark: 5.1
   definition: Outbound call or email activities with a lead in the period / distinct leads among them. Benchmark 5.1.
 - name: contacted_lead_count
   label_ja: 接触リード数
@@ -319,6 +329,7 @@
   numerator: open_pipeline_amount
   dimensions: people
   owner_department: field_sales
+  point_in_time: true
   definition: Sum of amount of opportunities of every type open at the end of the period, as of the latest stage-history row before the end (the opportunity as it is now when it has none).
 - name: weighted_pipeline_amount
   label_ja: 加重パイプライン
@@ -328,6 +339,7 @@
   numerator: weighted_pipeline_amount
   dimensions: people
   owner_department: field_sales
+  point_in_time: true
   definition: Sum of amount x probability / 100 over the opportunities open at the end of the period.
 # --- Retention and expansion / 継続・拡大 ------------------------------------
 - name: mrr
@@ -336,9 +348,10 @@
   kind: amount
   unit: JPY
   numerator: mrr_last_day
-  grains: retention
+  grains: [month, quarter, fiscal_year]
   dimensions: account
   owner_department: customer_success
+  point_in_time: true
   definition: Sum over accounts of the MRR in effect on the period's last day.
 - name: renewal_rate
   label_ja: 継続率
@@ -346,7 +359,7 @@
   kind: rate
   numerator: subscriptions_renewed
   denominator: subscriptions_ending
-  grains: retention
+  grains: [month, quarter, fiscal_year]
   dimensions: account
   owner_department: customer_success
   definition: Subscriptions with end_date in the period that a later subscription names as renewed_from / subscriptions with end_date in the period x 100.
@@ -356,7 +369,7 @@
   kind: rate
   numerator: closing_mrr
   denominator: opening_mrr
-  grains: retention
+  grains: [month, quarter, fiscal_year]
   dimensions: account
   owner_department: customer_success
   definition: Over accounts with opening MRR > 0, MRR on the day after the period / MRR on its first day x 100.
@@ -366,7 +379,7 @@
   kind: rate
   numerator: retained_mrr
   denominator: opening_mrr
-  grains: retention
+  grains: [month, quarter, fiscal_year]
   dimensions: account
   owner_department: customer_success
   definition: Over accounts with opening MRR > 0, the sum of min(closing, opening MRR) / opening MRR x 100.
@@ -376,9 +389,10 @@
   kind: rate
   numerator: churned_accounts
   denominator: opening_accounts
-  grains: retention
+  grains: [month, quarter, fiscal_year]
   dimensions: account
   owner_department: customer_success
+  direction: lower_is_better
   definition: Accounts with opening MRR > 0 whose MRR on the day after the period is 0 / accounts with opening MRR > 0 x 100.
 - name: arpa
   label_ja: 平均単価 (ARPA)
@@ -387,7 +401,7 @@
   unit: JPY
   numerator: mrr_last_day
   denominator: active_accounts
-  grains: retention
+  grains: [month, quarter, fiscal_year]
   dimensions: account
   owner_department: customer_success
   definition: mrr / accounts with MRR > 0 on the period's last day.
@@ -403,11 +417,10 @@
   owner_department: customer_success
   definition: arpa x average lifetime in months (100 / customer_churn_rate), i.e. (mrr / active accounts) x (opening accounts / churned accounts); NULL when churn is 0 or NULL.
 {%- endset -%}
-{%- set grain_sets = {'all': all_grains(), 'retention': ['month', 'quarter', 'fiscal_year']} -%}
 {%- set units = {'count': 'count', 'rate': 'percent', 'ratio': 'ratio', 'amount': 'JPY'} -%}
 {%- set kpis = [] -%}
 {%- for entry in fromyaml(catalog_yaml) -%}
-    {%- set grains = entry.get('grains', 'all') -%}
+    {%- set grains = entry.get('grains', all_grains()) -%}
     {%- set dims = entry.get('dimensions', 'people') -%}
     {%- do kpis.append({
         'name': entry['name'],
@@ -419,10 +432,13 @@
         'unit': entry.get('unit', units[entry['kind']]),
         'numerator': entry['numerator'],
         'denominator': entry.get('denominator'),
-        'grains': grain_sets[grains] if grains is string else grains,
+        'grains': grains,
         'dimensions': kpi_dimension_sets()[dims] if dims is string else dims,
         'owner_department': entry['owner_department'],
         'definition': entry['definition'],
+        'direction': entry.get('direction', 'higher_is_better'),
+        'point_in_time': entry.get('point_in_time', false),
+        'benchmark': entry.get('benchmark'),
     }) -%}
 {%- endfor -%}
 {{ return(kpis) }}
@@ -439,4 +455,12 @@
         {%- endfor -%}
     {%- endfor -%}
     {{ return(names | sort) }}
+{%- endmacro %}
+
+{#- The benchmark figure of the current version of a KPI (NULL when none). -#}
+{% macro kpi_benchmark(kpi_name) -%}
+    {%- for kpi in kpi_catalog() if kpi.name == kpi_name and kpi.is_current -%}
+        {{ return(kpi.benchmark if kpi.benchmark is not none else 'null') }}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error('no current KPI named ' ~ kpi_name) }}
 {%- endmacro %}

@@ -24,7 +24,10 @@ definitions as (
             '{{ kpi.grains | join(",") }}' as grains,
             '{{ kpi.dimensions | join(",") }}' as dimensions,
             '{{ kpi.owner_department }}' as owner_department,
-            {{ 'true' if kpi.is_current else 'false' }} as is_current
+            {{ 'true' if kpi.is_current else 'false' }} as is_current,
+            '{{ kpi.direction }}' as direction,
+            {{ kpi.benchmark if kpi.benchmark is not none else 'null' }}
+                as benchmark
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -43,7 +46,9 @@ final as (
         cast(grains as varchar) as grains,
         cast(dimensions as varchar) as dimensions,
         cast(owner_department as varchar) as owner_department,
-        cast(is_current as boolean) as is_current
+        cast(is_current as boolean) as is_current,
+        cast(direction as varchar) as direction,
+        cast(benchmark as double) as benchmark
     from definitions
 )
 

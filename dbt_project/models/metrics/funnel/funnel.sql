@@ -35,7 +35,7 @@
         'kpi_name': 'won_count', 'milestone': 'first_won_at'},
 ] -%}
 {%- set funnel_grains = ['week', 'month', 'quarter', 'fiscal_year'] -%}
-{%- set window_days = var('funnel_cohort_window_days', 90) | int -%}
+{%- set window_days = var('funnel_cohort_window_days') | int -%}
 {%- set dimensions = [
     ('department', 'owner_department'),
     ('team', 'owner_team'),
@@ -107,7 +107,7 @@ period_counts as (
 
 period_method as (
     select
-        'period' as method,  -- noqa: RF04
+        'period' as method,
         grain,
         period_start,
         period_end,
@@ -250,7 +250,7 @@ cohort_keys as (
 
 cohort_method as (
     select
-        'cohort' as method,  -- noqa: RF04
+        'cohort' as method,
         cohort_keys.grain,
         cohort_keys.period_start,
         funnel_periods.period_end,
@@ -302,7 +302,7 @@ stage_rows as (
     {% for stage in stages %}
         select
             method,
-            '{{ stage.stage }}' as stage,  -- noqa: RF04
+            '{{ stage.stage }}' as stage,
             {{ loop.index }} as stage_order,
             '{{ stage.label_ja }}' as stage_label_ja,
             {% if not loop.last %}
@@ -326,8 +326,8 @@ stage_rows as (
 
 final as (
     select
-        cast(method as varchar) as method,  -- noqa: RF04
-        cast(stage as varchar) as stage,  -- noqa: RF04
+        cast(method as varchar) as method,
+        cast(stage as varchar) as stage,
         cast(stage_order as integer) as stage_order,
         cast(stage_label_ja as varchar) as stage_label_ja,
         cast(next_stage as varchar) as next_stage,

@@ -93,7 +93,7 @@ final as (
         cast(dimension as varchar) as dimension,
         cast(dimension_value as varchar) as dimension_value,
         cast(actual as double) as actual,
-        cast(target as double) as target,  -- noqa: RF04
+        cast(target as double) as target,
         cast(attainment_pct as double) as attainment_pct,
         cast(projected as double) as projected,
         cast(status as varchar) as status,

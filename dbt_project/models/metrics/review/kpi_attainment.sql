@@ -138,7 +138,7 @@ final as (
         cast(dimension_value as varchar) as dimension_value,
         cast(actual as double) as actual,
         -- `target` is the published column name (outputs.md).
-        cast(target_value as double) as target,  -- noqa: RF04
+        cast(target_value as double) as target,
         cast(100.0 * actual / nullif(target_value, 0) as double)
             as attainment_pct,
         cast(projected as double) as projected,

@@ -82,7 +82,7 @@ final as (
             {% if column == 'call_count' %}
                 {# The article's 34 calls per rep per day, beside the calls. #}
                 cast(
-                    {{ var('calls_per_rep_day_benchmark', 34) }} as double
+                    {{ kpi_benchmark('calls_per_rep_day') }} as double
                 ) as calls_benchmark,
             {% endif %}
         {% endfor %}

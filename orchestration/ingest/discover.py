@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from orchestration.adapters import SYSTEMS, normalize_name
 from orchestration.contract import TABLES, Table
+from orchestration.ingest.mapping import MAPPING_FILE, TableMapping, load_mapping
 
 # Suffix -> reader format. Longest suffixes first so `.csv.gz` wins over `.gz`.
 FORMATS: dict[str, str] = {
@@ -27,6 +28,8 @@ class LandingFile:
     rel_path: str  # e.g. "leads/leads_2026-04-01.csv": what the log and quarantine name
     format: str | None  # None: not a supported format
     spec: Table | None = None
+    mapping: TableMapping | None = None  # generic source: how its columns become canonical
+    encoding: str | None = None  # declared by the source's mapping; else detected
 
     @property
     def contract(self) -> Table:
@@ -78,6 +81,18 @@ def discover(landing: Path) -> Discovery:
                     continue
                 table = objects[key]
                 files += _files(landing, object_folder, table.raw_table, table)
+        elif (folder / MAPPING_FILE).is_file():
+            mapping = load_mapping(folder)
+            for export_folder in _subfolders(folder):
+                table_mapping = mapping.for_folder(export_folder.name)
+                if table_mapping is None:
+                    ignored.append(f"{folder.name}/{export_folder.name}")
+                    continue
+                table = TABLES[table_mapping.table]
+                files += [
+                    replace(f, mapping=table_mapping, encoding=mapping.encoding)
+                    for f in _files(landing, export_folder, table.name, table)
+                ]
         else:
             ignored.append(folder.name)
     return Discovery(files=files, ignored_folders=ignored)

@@ -9,6 +9,7 @@ was read is either in ``raw`` or in ``quality.quarantine``.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -22,8 +23,11 @@ from orchestration.adapters import adapter_tables, normalize_name
 from orchestration.contract import TABLES
 from orchestration.ingest.discover import LandingFile, discover
 from orchestration.ingest.encoding import UnreadableFile, content_hash
+from orchestration.ingest.mapping import apply_mapping
 from orchestration.ingest.readers import stage_file
 from orchestration.ingest.validate import missing_required_columns, raw_table_ddl, validated_select
+
+_QUOTED = re.compile(r"'[^']*'")
 
 QUALITY_DDL = (
     """
@@ -190,6 +194,11 @@ def check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path)
         staged, problem = _normalize_headers(con, staged)
         if problem:
             return Checked(0, staged.encoding, problem)
+    if file.mapping:
+        columns, problem = apply_mapping(con, file.mapping, staged.columns)
+        if problem:
+            return Checked(0, staged.encoding, problem)
+        staged = replace(staged, columns=columns)
     missing = missing_required_columns(table, staged.columns)
     if missing:
         return Checked(0, staged.encoding, "missing required column(s): " + ", ".join(missing))
@@ -254,14 +263,15 @@ def apply_file(
 
 
 def _reasons(con: duckdb.DuckDBPyConnection, file: str) -> Counter:
+    """Quarantine reasons of a file, grouped by rule: quoted values are elided so that
+    "amount: not a number: 'abc'" and "... 'xyz'" count as one reason."""
     rows = con.execute(
         "select reason from quality.quarantine where file = ? and line is not null", [file]
     ).fetchall()
     counter: Counter = Counter()
     for (reason,) in rows:
         for part in reason.split("; "):
-            # Group by rule, not by value: "amount: not a number: 'abc'" -> "amount: not a number"
-            counter[part.split(": '")[0].split(" '")[0]] += 1
+            counter[_QUOTED.sub("'…'", part.split(" (Expected")[0])] += 1
     return counter
 
 

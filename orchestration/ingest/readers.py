@@ -22,6 +22,7 @@ import duckdb
 
 from orchestration.ingest.discover import LandingFile
 from orchestration.ingest.encoding import UnreadableFile, detect_encoding, utf8_copy
+from orchestration.ingest.sql import quote_ident, sql_literal
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,6 @@ class StagedFile:
     columns: list[str]  # the file's own column names, in file order
     rows_read: int  # data rows seen (parsed + rejected by the reader)
     encoding: str | None
-
-
-def sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _create_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -55,7 +48,7 @@ def _text_projection(columns: list[str]) -> str:
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path) -> StagedFile:
-    encoding = detect_encoding(file.path)
+    encoding = detect_encoding(file.path, file.encoding)
     source = file.path
     if encoding != "utf-8":
         source = utf8_copy(file.path, encoding, workdir / "transcoded.csv")
@@ -132,7 +125,7 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path)
     A line that is not a JSON object is rejected with its line number; the valid
     lines go to DuckDB's JSON reader with every key read as text.
     """
-    encoding = detect_encoding(file.path)
+    encoding = detect_encoding(file.path, file.encoding)
     good_path = workdir / "good.jsonl"
     lines_path = workdir / "good_lines.csv"
     keys: dict[str, None] = {}

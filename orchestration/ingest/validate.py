@@ -7,7 +7,7 @@ names every broken rule of a row in ``_reason`` (empty when the row is valid).
 from __future__ import annotations
 
 from orchestration.contract import BOOLEAN, DATE, INTEGER, NUMBER, TIMESTAMP, Column, Table
-from orchestration.ingest.readers import quote_ident, sql_literal
+from orchestration.ingest.sql import quote_ident, sql_literal
 
 DUCKDB_TYPES = {
     "text": "varchar",
@@ -107,8 +107,15 @@ def missing_required_columns(table: Table, columns: list[str]) -> list[str]:
     return [c for c in table.column_names if c in required and c not in present]
 
 
+# Columns a source mapping adds to ``_stage`` (see mapping.py): the row as the source
+# wrote it, and why a conversion failed.
+MAPPING_COLUMNS = ("_source_raw", "_mapping_reason")
+
+
 def validated_select(table: Table, columns: list[str]) -> str:
     """Select over ``_stage``: typed contract columns, ``_extra``, ``_raw``, ``_reason``."""
+    mapped = "_source_raw" in columns
+    columns = [c for c in columns if c not in MAPPING_COLUMNS]
     present = set(columns)
     contract = table.column_names
     typed = ",\n    ".join(
@@ -127,7 +134,11 @@ def validated_select(table: Table, columns: list[str]) -> str:
         if columns
         else "cast('{}' as json)"
     )
+    if mapped:
+        raw = "_source_raw"
     problems = [p for c in table.columns for p in _problems(c, present)]
+    if mapped:
+        problems.insert(0, "_mapping_reason")
     pk = ", ".join(_value(table.column(k), present) for k in table.primary_key)
     pk_text = " || '/' || ".join(_value(table.column(k), present) for k in table.primary_key)
     duplicate = (

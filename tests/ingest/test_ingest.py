@@ -321,3 +321,57 @@ def test_folders_that_are_not_tables_are_reported_not_fatal(con, landing: Path) 
 def test_missing_landing_folder_is_a_clear_error(con, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="does not exist"):
         ingest(con, tmp_path / "nowhere")
+
+
+def _write_in_format(landing: Path, fmt: str, header: str, lines: list[str], tmp: Path) -> str:
+    """Write the same rows as .csv, .csv.gz, .parquet (all text) or .jsonl."""
+    text = header + "".join(line + "\n" for line in lines)
+    if fmt == "csv":
+        write(landing, "leads/f.csv", text)
+        return "leads/f.csv"
+    if fmt == "csv.gz":
+        write(landing, "leads/f.csv.gz", gzip.compress(text.encode()))
+        return "leads/f.csv.gz"
+    names = header.strip().split(",")
+    records = [dict(zip(names, line.split(","), strict=True)) for line in lines]
+    if fmt == "jsonl":
+        body = "".join(
+            json.dumps({k: v for k, v in r.items() if v != ""}, ensure_ascii=False) + "\n"
+            for r in records
+        )
+        write(landing, "leads/f.jsonl", body)
+        return "leads/f.jsonl"
+    source = tmp / "rows.csv"
+    source.write_text(text)
+    (landing / "leads").mkdir(parents=True, exist_ok=True)
+    duckdb.execute(
+        f"copy (select * from read_csv('{source}', all_varchar = true, header = true)) "
+        f"to '{landing / 'leads' / 'f.parquet'}' (format parquet)"
+    )
+    return "leads/f.parquet"
+
+
+BAD_ROWS = {
+    "unparseable-timestamp": ("L2,web,u1,10,2026-02-30T10:00:00,", "created_at: not an ISO"),
+    "non-numeric": ("L2,web,u1,ten,2026-04-01T10:00:00,", "lead_score: not an integer"),
+    "enum": ("L2,webinar,u1,10,2026-04-01T10:00:00,", "lead_source: 'webinar' is not one of"),
+    "null-pk": (",web,u1,10,2026-04-01T10:00:00,", "lead_id: required value is missing"),
+    "duplicate-pk": ("L1,ads,u1,10,2026-04-01T10:00:00,", "duplicate primary key L1"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "parquet", "jsonl"])
+@pytest.mark.parametrize("case", sorted(BAD_ROWS))
+def test_every_bad_row_case_in_every_format(
+    con, landing: Path, tmp_path: Path, fmt: str, case: str
+) -> None:
+    bad_line, reason_part = BAD_ROWS[case]
+    good = ["L1,web,u1,60,2026-04-01T09:00:00,", "L3,seminar,u2,,2026-04-02T09:00:00+09:00,"]
+    name = _write_in_format(landing, fmt, LEADS_HEADER, [good[0], bad_line, good[1]], tmp_path)
+    ingest(con, landing)
+    log = log_row(con, name)
+    assert (log["rows_read"], log["rows_loaded"], log["rows_quarantined"]) == (3, 2, 1)
+    [(line, _raw, reason)] = quarantine(con, name)
+    assert reason_part in reason
+    assert line == (2 if fmt in ("parquet", "jsonl") else 3)  # row 2; CSV line 3 (header)
+    assert_accounted(con)

@@ -40,7 +40,7 @@ def _report_run(landing: Path, warehouse: Path) -> int:
         console.print(outcome.ingest_summary, markup=False)
     if outcome.warnings:
         count = len(outcome.warnings)
-        console.print(f"[yellow]{count} warning(s)[/yellow] (recorded and published):")
+        console.print(f"[yellow]{count} warning(s)[/yellow] (warn severity: recorded, never block):")
         for warning in outcome.warnings:
             console.print(f"  warn: {warning}", markup=False)
     if outcome.data_docs:

@@ -40,7 +40,8 @@ def _report_run(landing: Path, warehouse: Path) -> int:
         console.print(outcome.ingest_summary, markup=False)
     if outcome.warnings:
         count = len(outcome.warnings)
-        console.print(f"[yellow]{count} warning(s)[/yellow] (warn severity: recorded, never block):")
+        note = "(warn severity: recorded, never block)"
+        console.print(f"[yellow]{count} warning(s)[/yellow] {note}:")
         for warning in outcome.warnings:
             console.print(f"  warn: {warning}", markup=False)
     if outcome.data_docs:

@@ -31,9 +31,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Dagster reads dbt's manifest; a fresh clone has none.
-dbt_project/target/manifest.json: $(STAMP) $(shell find dbt_project/models dbt_project/macros seeds -type f 2>/dev/null) dbt_project/dbt_project.yml
-	$(DBT) parse --profiles-dir . --quiet
+# Dagster reads dbt's manifest, and dbt the seeds written from the shared MQL/SQL
+# definition; a fresh clone has neither. This writes both.
+dbt_project/target/manifest.json: $(STAMP) $(shell find dbt_project/models dbt_project/macros seeds -type f 2>/dev/null) dbt_project/dbt_project.yml expectations/lead_definitions.yml
+	$(BIN)/python -m orchestration.project
 	@touch $@
 
 manifest: dbt_project/target/manifest.json
@@ -45,12 +46,12 @@ dev: manifest
 	mkdir -p $(DAGSTER_HOME)
 	$(BIN)/dagster dev -m orchestration.definitions
 
-lint: install
+lint: manifest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_project/models
 
-format: install
+format: manifest
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/sqlfluff fix dbt_project/models

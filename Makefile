@@ -6,7 +6,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
-DBT := cd dbt_project && ../$(BIN)/dbt
 # `make dbt-build` builds the models on the first worked example.
 DBT_CHECK_WAREHOUSE := $(CURDIR)/var/dbt-check/kpitree.duckdb
 DBT_CHECK_LANDING := tests/fixtures/examples/t1-reading-and-funnel/landing

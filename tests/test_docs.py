@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from orchestration.catalog import README, current_kpis, load_catalog, readme_with_table
+from orchestration.catalog import (
+    DBT_DOCS,
+    README,
+    current_kpis,
+    dbt_docs,
+    load_catalog,
+    readme_with_table,
+)
 
 
 def test_readme_kpi_table_is_generated_from_the_catalog() -> None:
     text = README.read_text(encoding="utf-8")
     assert readme_with_table(text) == text, "run `python -m orchestration.catalog`"
+
+
+def test_dbt_docs_kpi_table_is_generated_from_the_catalog() -> None:
+    assert DBT_DOCS.read_text(encoding="utf-8") == dbt_docs(), (
+        "run `python -m orchestration.catalog`"
+    )
 
 
 def test_catalog_has_both_article_definitions_under_distinct_names() -> None:

@@ -25,6 +25,7 @@ from orchestration.ingest.discover import LandingFile, discover
 from orchestration.ingest.encoding import UnreadableFile, content_hash
 from orchestration.ingest.mapping import apply_mapping
 from orchestration.ingest.readers import stage_file
+from orchestration.ingest.sql import quote_ident
 from orchestration.ingest.validate import missing_required_columns, raw_table_ddl, validated_select
 
 _QUOTED = re.compile(r"'[^']*'")
@@ -219,7 +220,9 @@ def _normalize_headers(con: duckdb.DuckDBPyConnection, staged):
         renamed[column] = target
     for column, target in renamed.items():
         if column != target:
-            con.execute(f'alter table _stage rename column "{column}" to "{target}"')
+            con.execute(
+                f"alter table _stage rename column {quote_ident(column)} to {quote_ident(target)}"
+            )
     return replace(staged, columns=list(renamed.values())), None
 
 

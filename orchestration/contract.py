@@ -77,6 +77,9 @@ class Table:
     normalize_headers: bool = False
     # The raw table name, when it differs from ``name`` (adapters: <system>__<object>).
     raw_name: str | None = None
+    # The zone of timestamps written without an offset: None = the reporting timezone
+    # (the contract's rule); "UTC" for connectors that write UTC without saying so.
+    naive_timezone: str | None = None
 
     @property
     def raw_table(self) -> str:

@@ -29,17 +29,27 @@ def normalize_name(name: str) -> str:
     return re.sub(r"_+", "_", text).strip("_").lower()
 
 
-def _system(name: str, objects: dict[str, Table]) -> dict[str, Table]:
+def _system(
+    name: str, objects: dict[str, Table], naive_timezone: str | None = None
+) -> dict[str, Table]:
     return {
-        key: replace(table, raw_name=f"{name}__{key}", normalize_headers=True)
+        key: replace(
+            table,
+            raw_name=f"{name}__{key}",
+            normalize_headers=True,
+            naive_timezone=table.naive_timezone or naive_timezone,
+        )
         for key, table in objects.items()
     }
 
 
 # system folder name -> {normalised object folder name -> Table}
 SYSTEMS: dict[str, dict[str, Table]] = {
-    "salesforce": _system("salesforce", salesforce.TABLES),
-    "salesforce_history": _system("salesforce_history", salesforce.HISTORY_TABLES),
+    # Salesforce connectors write UTC without an offset; Data Loader writes Z / +0000.
+    "salesforce": _system("salesforce", salesforce.TABLES, naive_timezone="UTC"),
+    "salesforce_history": _system(
+        "salesforce_history", salesforce.HISTORY_TABLES, naive_timezone="UTC"
+    ),
     "hubspot": _system("hubspot", hubspot.TABLES),
 }
 

@@ -20,9 +20,11 @@ DUCKDB_TYPES = {
 
 TRUE_VALUES = ("true", "t", "1", "yes", "y")
 FALSE_VALUES = ("false", "f", "0", "no", "n")
-# ISO 8601 date-time: date, optional time, optional Z or numeric offset.
+# ISO 8601 date-time: date, optional time, optional Z / UTC / numeric offset (a space
+# before the offset, as some warehouses export it, is tolerated).
 ISO_TIMESTAMP = (
-    r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|z|[+-]\d{2}(:?\d{2})?)?"
+    r"\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
+    r"( ?(Z|z|UTC|[+-]\d{2}(:?\d{2})?))?"
 )
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 
@@ -37,7 +39,7 @@ def _value(column: Column, present: set[str]) -> str:
     return f"nullif(trim({quote_ident(column.name)}), '')"
 
 
-def typed_expression(column: Column, present: set[str]) -> str:
+def typed_expression(column: Column, present: set[str], naive_timezone: str | None = None) -> str:
     """SQL turning the staged text into the contract type (NULL when it can't)."""
     v = _value(column, present)
     if column.type == INTEGER:
@@ -50,10 +52,13 @@ def typed_expression(column: Column, present: set[str]) -> str:
             f"when lower({v}) in ({_in_list(FALSE_VALUES)}) then false end"
         )
     if column.type == TIMESTAMP:
-        return (
-            f"case when regexp_full_match({v}, {sql_literal(ISO_TIMESTAMP)}) "
-            f"then try_cast({v} as timestamptz) end"
-        )
+        compact = f"regexp_replace({v}, ' ([+-][0-9]{{2}}:?[0-9]{{2}})$', '\\1')"
+        if naive_timezone:
+            # an offset, when present, still wins: the cast to timestamp applies it
+            cast = f"timezone({sql_literal(naive_timezone)}, try_cast({compact} as timestamp))"
+        else:
+            cast = f"try_cast({compact} as timestamptz)"
+        return f"case when regexp_full_match({v}, {sql_literal(ISO_TIMESTAMP)}) then {cast} end"
     if column.type == DATE:
         return (
             f"case when regexp_full_match({v}, {sql_literal(ISO_DATE)}) "
@@ -62,11 +67,11 @@ def typed_expression(column: Column, present: set[str]) -> str:
     return v
 
 
-def _problems(column: Column, present: set[str]) -> list[str]:
+def _problems(column: Column, present: set[str], naive_timezone: str | None) -> list[str]:
     """SQL expressions, each NULL or a message naming one broken rule."""
     name = column.name
     v = _value(column, present)
-    typed = typed_expression(column, present)
+    typed = typed_expression(column, present, naive_timezone)
     shown = f"'''' || {v} || ''''"
     checks: list[str] = []
     if column.required:
@@ -119,7 +124,8 @@ def validated_select(table: Table, columns: list[str]) -> str:
     present = set(columns)
     contract = table.column_names
     typed = ",\n    ".join(
-        f"{typed_expression(c, present)} as {quote_ident(c.name)}" for c in table.columns
+        f"{typed_expression(c, present, table.naive_timezone)} as {quote_ident(c.name)}"
+        for c in table.columns
     )
     extra_columns = [c for c in columns if c not in contract]
     extra = (
@@ -136,7 +142,7 @@ def validated_select(table: Table, columns: list[str]) -> str:
     )
     if mapped:
         raw = "_source_raw"
-    problems = [p for c in table.columns for p in _problems(c, present)]
+    problems = [p for c in table.columns for p in _problems(c, present, table.naive_timezone)]
     if mapped:
         problems.insert(0, "_mapping_reason")
     pk = ", ".join(_value(table.column(k), present) for k in table.primary_key)

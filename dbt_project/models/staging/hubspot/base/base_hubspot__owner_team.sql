@@ -1,0 +1,41 @@
+{#
+    Owner-to-team memberships. One row per owner_id + team_id: the current
+    version (newest sync time; on a tie the later file), soft-deleted rows
+    removed, timestamps as instants (offset-less ones read as UTC).
+#}
+with
+
+source as (select * from {{ source('hubspot', 'owner_team') }}),
+
+parsed as (
+    select
+        owner_id,
+        team_id,
+        is_team_primary,
+        {{ hubspot_instant('fivetran_synced') }} as updated_at,
+        (
+            coalesce(is_deleted, false)
+            or coalesce(fivetran_deleted, false)
+        ) as is_deleted,
+        _file,
+        _line
+    from source
+),
+
+current_versions as (
+    {{ latest_version('parsed', ['owner_id', 'team_id'], 'updated_at') }}
+),
+
+current_rows as (
+    select
+        owner_id,
+        team_id,
+        is_team_primary,
+        updated_at,
+        _file,
+        _line
+    from current_versions
+    where not is_deleted
+)
+
+select * from current_rows

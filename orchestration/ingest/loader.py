@@ -4,7 +4,9 @@ Raw tables are append-only: every valid row of every file is kept with the file 
 line it came from. Which version of a primary key is current (newest ``updated_at``
 as an instant; on a tie or without it, the later file in name order) is decided
 downstream, in the staging models, so nothing is overwritten here and every row that
-was read is either in ``raw`` or in ``quality.quarantine``.
+was read is either in ``raw`` or in ``ingest.quarantine``. The ingest log and the
+quarantine live in the working schema ``ingest``; dbt publishes them, under their
+contracts, as ``ingest.ingest_log`` and ``ingest.quarantine``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ _QUOTED = re.compile(r"'[^']*'")
 
 QUALITY_DDL = (
     """
-    create table if not exists quality.ingest_log (
+    create table if not exists ingest.ingest_log (
         file varchar,
         table_name varchar,
         content_hash varchar,
@@ -47,7 +49,7 @@ QUALITY_DDL = (
     )
     """,
     """
-    create table if not exists quality.quarantine (
+    create table if not exists ingest.quarantine (
         file varchar,
         table_name varchar,
         line bigint,
@@ -116,7 +118,7 @@ class IngestReport:
 def prepare_schemas(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``raw`` and ``quality`` and their tables when missing (idempotent)."""
     con.execute("create schema if not exists raw")
-    con.execute("create schema if not exists quality")
+    con.execute("create schema if not exists ingest")
     for ddl in QUALITY_DDL:
         con.execute(ddl)
     for table in [*TABLES.values(), *adapter_tables().values()]:
@@ -126,11 +128,11 @@ def prepare_schemas(con: duckdb.DuckDBPyConnection) -> None:
 def _seen(con: duckdb.DuckDBPyConnection, file: LandingFile, digest: str) -> tuple[bool, str]:
     """(already applied from this path, first file that had this content)."""
     same_path = con.execute(
-        "select count(*) from quality.ingest_log where file = ? and content_hash = ?",
+        "select count(*) from ingest.ingest_log where file = ? and content_hash = ?",
         [file.rel_path, digest],
     ).fetchone()[0]
     first = con.execute(
-        "select min(file) from quality.ingest_log where content_hash = ? and status <> 'duplicate'",
+        "select min(file) from ingest.ingest_log where content_hash = ? and status <> 'duplicate'",
         [digest],
     ).fetchone()[0]
     return same_path > 0, first or ""
@@ -145,7 +147,7 @@ def _log(
     now: datetime,
 ) -> None:
     con.execute(
-        "insert into quality.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into ingest.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             result.file,
             result.table,
@@ -166,7 +168,7 @@ def _reject_file(
     con: duckdb.DuckDBPyConnection, file: LandingFile, digest: str, reason: str, now: datetime
 ) -> FileResult:
     con.execute(
-        "insert into quality.quarantine values (?, ?, null, null, ?, ?, ?)",
+        "insert into ingest.quarantine values (?, ?, null, null, ?, ?, ?)",
         [file.rel_path, file.table, reason, digest, now],
     )
     return FileResult(file.rel_path, file.table, "rejected", message=reason)
@@ -240,7 +242,7 @@ def apply_file(
         [file.rel_path, digest, now],
     )
     con.execute(
-        "insert into quality.quarantine "
+        "insert into ingest.quarantine "
         "select ?, ?, _line, _raw, _reason, ?, ? from _checked where _reason <> '' "
         "union all select ?, ?, line, raw_row, reason, ?, ? from _stage_rejects",
         [file.rel_path, file.table, digest, now] * 2,
@@ -269,7 +271,7 @@ def _reasons(con: duckdb.DuckDBPyConnection, file: str) -> Counter:
     """Quarantine reasons of a file, grouped by rule: quoted values are elided so that
     "amount: not a number: 'abc'" and "... 'xyz'" count as one reason."""
     rows = con.execute(
-        "select reason from quality.quarantine where file = ? and line is not null", [file]
+        "select reason from ingest.quarantine where file = ? and line is not null", [file]
     ).fetchall()
     counter: Counter = Counter()
     for (reason,) in rows:

@@ -123,7 +123,7 @@ def _ingest(landing: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 def _accounted(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute(
-        "select file, rows_read, rows_loaded, rows_quarantined from quality.ingest_log "
+        "select file, rows_read, rows_loaded, rows_quarantined from ingest.ingest_log "
         "where status = 'loaded' order by file"
     ).fetchall()
 
@@ -135,7 +135,7 @@ def test_connector_files_ingest_with_every_row_accounted_for(tmp_path: Path) -> 
     for file, read, loaded, quarantined in logged:
         assert read == loaded + quarantined, file
     # The two rows with a hashed probability of 1000 break the 0-100 range.
-    reasons = con.execute("select file, reason from quality.quarantine order by file").fetchall()
+    reasons = con.execute("select file, reason from ingest.quarantine order by file").fetchall()
     assert reasons == [
         ("salesforce/opportunity/sf_opportunity_data.csv", "probability: '1000' is above 100"),
         (
@@ -180,7 +180,7 @@ def test_unparseable_salesforce_values_are_quarantined_with_reasons(tmp_path: Pa
     )
     con = _ingest(landing, tmp_path)
     assert _accounted(con) == [("salesforce/Opportunity/extract.csv", 2, 1, 1)]
-    (reason,) = con.execute("select reason from quality.quarantine").fetchone()
+    (reason,) = con.execute("select reason from ingest.quarantine").fetchone()
     assert "amount: not a number" in reason
     assert "closedate: not an ISO 8601 timestamp" in reason
 

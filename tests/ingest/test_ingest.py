@@ -39,7 +39,7 @@ def ingest(con: duckdb.DuckDBPyConnection, landing: Path):
 
 
 def log_row(con: duckdb.DuckDBPyConnection, file: str) -> dict:
-    cursor = con.execute("select * from quality.ingest_log where file = ?", [file])
+    cursor = con.execute("select * from ingest.ingest_log where file = ?", [file])
     names = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
     assert len(rows) == 1, rows
@@ -48,7 +48,7 @@ def log_row(con: duckdb.DuckDBPyConnection, file: str) -> dict:
 
 def quarantine(con: duckdb.DuckDBPyConnection, file: str) -> list[tuple]:
     return con.execute(
-        "select line, raw_row, reason from quality.quarantine where file = ? order by line",
+        "select line, raw_row, reason from ingest.quarantine where file = ? order by line",
         [file],
     ).fetchall()
 
@@ -57,7 +57,7 @@ def assert_accounted(con: duckdb.DuckDBPyConnection) -> None:
     """Every file: read = loaded + quarantined, and the tables agree with the log."""
     for file, table, read, loaded, bad, status in con.execute(
         "select file, table_name, rows_read, rows_loaded, rows_quarantined, status "
-        "from quality.ingest_log"
+        "from ingest.ingest_log"
     ).fetchall():
         assert read == loaded + bad, file
         if status == "loaded":
@@ -65,7 +65,7 @@ def assert_accounted(con: duckdb.DuckDBPyConnection) -> None:
                 f"select count(*) from raw.{table} where _file = ?", [file]
             ).fetchone()
             (in_quarantine,) = con.execute(
-                "select count(*) from quality.quarantine where file = ?", [file]
+                "select count(*) from ingest.quarantine where file = ?", [file]
             ).fetchone()
             assert (in_raw, in_quarantine) == (loaded, bad), file
 

@@ -93,7 +93,7 @@ def test_renames_and_converts_japanese_exports(tmp_path: Path) -> None:
 def test_what_cannot_be_read_is_quarantined_with_the_source_row(tmp_path: Path) -> None:
     con = _ingest(_landing(tmp_path), tmp_path)
     rows = con.execute(
-        "select file, line, reason, raw_row from quality.quarantine order by file, line"
+        "select file, line, reason, raw_row from ingest.quarantine order by file, line"
     ).fetchall()
     reasons = {(file.split("/")[1], line): reason for file, line, reason, _raw in rows}
     assert reasons[("リード", 4)].startswith("created_at: not an ISO 8601 timestamp")
@@ -105,7 +105,7 @@ def test_what_cannot_be_read_is_quarantined_with_the_source_row(tmp_path: Path) 
     raw_rows = {line: raw for file, line, _reason, raw in rows if "案件" in file}
     assert '"金額":"１２０万円"' in raw_rows[3]
     for read, loaded, bad in con.execute(
-        "select rows_read, rows_loaded, rows_quarantined from quality.ingest_log"
+        "select rows_read, rows_loaded, rows_quarantined from ingest.ingest_log"
     ).fetchall():
         assert read == loaded + bad
 
@@ -124,7 +124,7 @@ def test_a_mapped_column_missing_from_the_export_rejects_the_file(tmp_path: Path
     path.write_bytes("リードID,作成日時,スコア\r\nS1,2026/04/01,60\r\n".encode("cp932"))
     con = _ingest(landing, tmp_path)
     [(reason,)] = con.execute(
-        "select reason from quality.quarantine where file like '%リード%'"
+        "select reason from ingest.quarantine where file like '%リード%'"
     ).fetchall()
     assert reason == "the export has no column(s) 流入元 named in the mapping"
 

@@ -7,7 +7,7 @@ sample-data generator writes it, and the dbt sources list the same tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Logical column types. Ingestion maps each onto a DuckDB type and a check.
 TEXT = "text"
@@ -72,7 +72,6 @@ class Table:
     columns: tuple[Column, ...]
     description: str = ""
     version_column: str | None = "updated_at"
-    extra: dict = field(default_factory=dict)
     # Vendor exports: normalise header names (CamelCase / API names -> snake_case).
     normalize_headers: bool = False
     # The raw table name, when it differs from ``name`` (adapters: <system>__<object>).

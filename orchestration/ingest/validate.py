@@ -118,7 +118,10 @@ MAPPING_COLUMNS = ("_source_raw", "_mapping_reason")
 
 
 def validated_select(table: Table, columns: list[str]) -> str:
-    """Select over ``_stage``: typed contract columns, ``_extra``, ``_raw``, ``_reason``."""
+    """Select over ``_stage``: typed contract columns, ``_extra``, ``_raw``, ``_reason``,
+    ``_columns`` (the contract columns the row breaks, comma-separated; NULL when none is
+    known, e.g. a mapping conversion) and ``_key`` (the primary key as text, ``a/b`` for
+    a composite key; NULL when part of it is missing)."""
     mapped = "_source_raw" in columns
     columns = [c for c in columns if c not in MAPPING_COLUMNS]
     present = set(columns)
@@ -142,7 +145,17 @@ def validated_select(table: Table, columns: list[str]) -> str:
     )
     if mapped:
         raw = "_source_raw"
-    problems = [p for c in table.columns for p in _problems(c, present, table.naive_timezone)]
+    problems: list[str] = []
+    # The columns a row breaks, for the published quarantine (which carries no values).
+    broken: list[str] = []
+    for c in table.columns:
+        checks = _problems(c, present, table.naive_timezone)
+        problems += checks
+        if not checks:
+            continue
+        broken.append(
+            f"case when coalesce({', '.join(checks)}) is not null then {sql_literal(c.name)} end"
+        )
     if mapped:
         problems.insert(0, "_mapping_reason")
     pk = ", ".join(_value(table.column(k), present) for k in table.primary_key)
@@ -154,10 +167,15 @@ def validated_select(table: Table, columns: list[str]) -> str:
         f"|| min(_line) over (partition by {pk}) || ')' end"
     )
     problems.append(duplicate)
+    broken.append(
+        f"case when ({duplicate}) is not null then {sql_literal(', '.join(table.primary_key))} end"
+    )
     reason = "coalesce(concat_ws('; ', " + ", ".join(problems) + "), '')"
+    columns_broken = "nullif(concat_ws(', ', " + ", ".join(broken) + "), '')"
     return (
         f"select\n    {typed},\n    cast({extra} as varchar) as _extra,\n"
-        f"    cast({raw} as varchar) as _raw,\n    _line,\n    {reason} as _reason\n"
+        f"    cast({raw} as varchar) as _raw,\n    _line,\n    {reason} as _reason,\n"
+        f"    {columns_broken} as _columns,\n    {pk_text} as _key\n"
         "from _stage"
     )
 

@@ -13,9 +13,10 @@ DBT_CHECK_LANDING := tests/fixtures/examples/t1-reading-and-funnel/landing
 .PHONY: help install manifest demo run dev lint format dbt-build pytest test bench clean
 
 help:
-	@echo "make demo       generate sample data, run the pipeline, print where results are"
+	@echo "make demo       sample data into var/landing, run, publish var/kpitree.duckdb"
 	@echo "make test       install, lint (ruff, sqlfluff), dbt build on an example, pytest"
-	@echo "make dev        dagster dev (UI, nightly schedule, landing-file sensor)"
+	@echo "make dev        dagster dev (UI, nightly schedule, landing-file sensor) on the same"
+	@echo "                var/landing and var/kpitree.duckdb; shows the command-line runs too"
 	@echo "make lint       ruff check + format check, sqlfluff lint"
 	@echo "make format     ruff format + fix, sqlfluff fix"
 	@echo "make bench      time the demo-scale and 10x runs"
@@ -59,7 +60,8 @@ dbt-build: manifest
 	rm -rf $(dir $(DBT_CHECK_WAREHOUSE))
 	$(BIN)/kpitree ingest --landing $(DBT_CHECK_LANDING) --warehouse $(DBT_CHECK_WAREHOUSE)
 	cd dbt_project && KPITREE_DBT_DATABASE=$(dir $(DBT_CHECK_WAREHOUSE))kpitree_work/working.duckdb \
-		../$(BIN)/dbt build --profiles-dir .
+		../$(BIN)/dbt build --profiles-dir . \
+		--target-path $(dir $(DBT_CHECK_WAREHOUSE))dbt --log-path $(dir $(DBT_CHECK_WAREHOUSE))dbt
 
 pytest: manifest
 	$(BIN)/pytest

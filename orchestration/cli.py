@@ -1,18 +1,20 @@
 """The ``kpitree`` command line: the stable interface for people, schedulers and tests.
 
 Exit codes: 0 published (or done); 1 the pipeline ran and a step failed, nothing
-was published; 2 the command was used wrongly (a missing folder, a bad option).
+was published; 2 the command was used wrongly (a missing folder, a bad option),
+found before any work; 3 another run holds the warehouse.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from orchestration.settings import default_warehouse
+from orchestration.settings import default_landing, default_warehouse
 
 app = typer.Typer(
     name="kpitree",
@@ -29,13 +31,95 @@ app = typer.Typer(
 console = Console(highlight=False, soft_wrap=True)
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BUSY = 3
+
+VERBOSE_HELP = (
+    "Print every Dagster and dbt log line (they always go to `<name>_work/logs/run.log`)."
+)
+WAIT_HELP = "When another run holds the warehouse, wait for it instead of exiting with code 3."
 
 
-def _report_run(landing: Path, warehouse: Path) -> int:
-    from orchestration.runner import run_pipeline
+def _usage_error(message: str) -> NoReturn:
+    """One line on stderr, exit 2."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, style="red", markup=False)
+    raise typer.Exit(EXIT_USAGE)
 
-    console.print(f"[bold]kpitree run[/bold]  landing={landing}  warehouse={warehouse}")
-    outcome = run_pipeline(landing, warehouse, say=lambda line: console.print(line, markup=False))
+
+def _known_folders() -> list[str]:
+    from orchestration.adapters import SYSTEMS
+    from orchestration.contract import TABLES
+
+    return [*TABLES, *SYSTEMS]
+
+
+def check_landing(landing: Path) -> None:
+    """Exit 2 unless ``landing`` is a folder with at least one table, adapter or
+    generic-source folder in it (the shapes ``orchestration.ingest.discover`` reads)."""
+    import difflib
+
+    from orchestration.ingest.mapping import MAPPING_FILE
+
+    if not landing.exists():
+        _usage_error(f"landing folder {landing} does not exist")
+    if not landing.is_dir():
+        _usage_error(f"landing {landing} is a file, not a folder of table folders")
+    known = _known_folders()
+    folders = sorted(
+        p.name for p in landing.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    )
+    if any(name in known or (landing / name / MAPPING_FILE).is_file() for name in folders):
+        return
+    for name in folders:
+        close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+        if close:
+            _usage_error(
+                f"no table folders found in {landing}; did you mean {close[0]}/ (not {name}/)?"
+            )
+    found = f" (found {', '.join(f + '/' for f in folders[:5])})" if folders else ""
+    _usage_error(
+        f"no table folders found in {landing}{found}; expected leads/, activities/, ... "
+        f"(`kpitree run --help`), salesforce/ or hubspot/, or a folder with {MAPPING_FILE}"
+    )
+
+
+def check_warehouse(warehouse: Path) -> None:
+    """Exit 2 unless ``warehouse`` can be written: not a folder, its folder creatable
+    and writable."""
+    import os
+
+    if warehouse.is_dir():
+        _usage_error(
+            f"warehouse {warehouse} is a folder; give a file, e.g. {warehouse / 'kpitree.duckdb'}"
+        )
+    folder = warehouse.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        _usage_error(f"cannot create the warehouse {warehouse}: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        _usage_error(f"cannot write the warehouse {warehouse}: folder {folder} is not writable")
+
+
+def _say(line: str) -> None:
+    console.print(line, markup=False)
+
+
+def _busy(error: Exception) -> NoReturn:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(str(error), markup=False)
+    raise typer.Exit(EXIT_BUSY)
+
+
+def _report_run(landing: Path, warehouse: Path, verbose: bool = False, wait: bool = False) -> int:
+    from orchestration.lock import WarehouseBusy, warehouse_lock
+
+    try:
+        with warehouse_lock(warehouse, wait=wait, on_wait=_say):
+            from orchestration.runner import run_pipeline
+
+            console.print(f"[bold]kpitree run[/bold]  landing={landing}  warehouse={warehouse}")
+            outcome = run_pipeline(landing, warehouse, say=_say, verbose=verbose)
+    except WarehouseBusy as error:
+        _busy(error)
     if outcome.ingest_summary:
         console.print(outcome.ingest_summary, markup=False)
     if outcome.warnings:
@@ -45,7 +129,7 @@ def _report_run(landing: Path, warehouse: Path) -> int:
         for warning in outcome.warnings:
             console.print(f"  warn: {warning}", markup=False)
     if outcome.data_docs:
-        console.print(f"Data Docs: {outcome.data_docs}")
+        console.print(f"Data Docs: {outcome.data_docs}", markup=False)
     if not outcome.success:
         console.print(
             f"[bold red]FAILED at step {outcome.failed_step}[/bold red]: nothing was published; "
@@ -61,69 +145,88 @@ def _report_run(landing: Path, warehouse: Path) -> int:
                 f"{outcome.working} (the working database)",
                 markup=False,
             )
+        console.print(f"full log: {outcome.run_log}", markup=False)
         return EXIT_FAILED
-    console.print(f"[bold green]published[/bold green] {outcome.published}")
-    console.print(f"  working files: {outcome.working.parent}")
+    console.print(
+        f"[bold green]published[/bold green] {outcome.published} in {outcome.seconds:.0f} s",
+    )
+    console.print(f"  working files: {outcome.working.parent} (log: logs/run.log)", markup=False)
     return 0
 
 
 @app.command()
 def run(
     landing: Path = typer.Option(
-        ...,
+        default_landing(),
         "--landing",
-        help="Landing folder: one sub-folder per table (`leads/`, `activities/`, ...) "
-        "holding .csv, .csv.gz, .parquet or .jsonl files.",
+        help="Landing folder (default: KPITREE_LANDING or var/landing): one sub-folder per "
+        "table (`leads/`, `activities/`, ...) holding .csv, .csv.gz, .parquet or .jsonl files, "
+        "`salesforce/`, `hubspot/`, or a generic source folder with `_mapping.yml`.",
     ),
     warehouse: Path = typer.Option(
         default_warehouse(),
         "--warehouse",
-        help="The published DuckDB file BI tools open. Working files go beside it "
-        "in `<name>_work/`.",
+        help="The published DuckDB file BI tools open (default: KPITREE_WAREHOUSE or "
+        "var/kpitree.duckdb). Working files go beside it in `<name>_work/`, private to you.",
     ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    wait: bool = typer.Option(False, "--wait", help=WAIT_HELP),
 ) -> None:
     """Run the pipeline once: ingest new files, dbt build, checks, publish.
 
-    The same Dagster job the nightly schedule runs, executed in this process.
-    Running again on the same folder ingests only files it has not seen.
-    Exit 0 when published; 1 when a step failed (it is named, and the published
-    file is left as it was).
+    The same Dagster job the nightly schedule runs, executed in this process and
+    recorded in the Dagster instance (DAGSTER_HOME, default var/dagster_home) that
+    `make dev` shows. Running again on the same folder ingests only files it has not
+    seen. One run at a time per warehouse. Prints one line per step; the full log is
+    `<name>_work/logs/run.log`. Exit 0 when published; 1 when a step failed (it is
+    named, and the published file is left as it was); 2 on a usage error; 3 when
+    another run holds the warehouse.
     """
-    if not landing.is_dir():
-        console.print(f"[red]landing folder {landing} does not exist[/red]")
-        raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(_report_run(landing, warehouse))
+    check_landing(landing)
+    check_warehouse(warehouse)
+    raise typer.Exit(_report_run(landing, warehouse, verbose=verbose, wait=wait))
 
 
 @app.command()
 def ingest(
-    landing: Path = typer.Option(..., "--landing", help="Landing folder, as for `run`."),
+    landing: Path = typer.Option(
+        default_landing(), "--landing", help="Landing folder, as for `run`."
+    ),
     warehouse: Path = typer.Option(
         default_warehouse(), "--warehouse", help="Published file; ingest writes beside it."
     ),
+    wait: bool = typer.Option(False, "--wait", help=WAIT_HELP),
 ) -> None:
     """Load new landing files into the working warehouse only (no dbt, no publish).
 
     For analytics engineers iterating on models: ingest once, then run
     `dbt build` with KPITREE_DBT_DATABASE set to the printed working file.
+    Holds the warehouse's run lock like `run` (exit 3 when another run holds it).
     """
     import duckdb
 
     from orchestration.ingest import ingest_landing
+    from orchestration.lock import WarehouseBusy, warehouse_lock
     from orchestration.settings import WarehousePaths, reporting_timezone
+    from orchestration.workfiles import private_files
 
-    if not landing.is_dir():
-        console.print(f"[red]landing folder {landing} does not exist[/red]")
-        raise typer.Exit(EXIT_USAGE)
+    check_landing(landing)
+    check_warehouse(warehouse)
     paths = WarehousePaths(warehouse.resolve())
-    paths.ensure()
-    con = duckdb.connect(str(paths.working))
     try:
-        report = ingest_landing(con, landing, reporting_timezone())
-    finally:
-        con.close()
+        with (
+            warehouse_lock(paths.published, wait=wait, on_wait=_say),
+            private_files(),
+        ):
+            con = duckdb.connect(str(paths.working))
+            try:
+                report = ingest_landing(con, landing, reporting_timezone())
+            finally:
+                con.close()
+    except WarehouseBusy as error:
+        _busy(error)
     console.print(report.summary(), markup=False)
-    console.print(f"working warehouse: {paths.working}")
+    console.print(f"working warehouse: {paths.working}", markup=False)
 
 
 def _generate_with_progress(out: Path, scale: int, seed: int) -> dict[str, int]:
@@ -165,28 +268,148 @@ def generate(
     console.print(f"wrote {out}")
 
 
+DEMO_SEED = 20260401
+DEMO_MARKER = ".kpitree-sample.json"  # in the landing folder: scale and seed it was made with
+# The sample data's fiscal year (orchestration.generate); its subscriptions start up to a
+# year earlier, so the published calendar begins then, with no leads or calls yet.
+DEMO_YEAR = ("2025-04-01", "2026-03-31")
+DEMO_PLAN_AS_OF = "2026-04-01"  # plans from the sample's last three complete months
+
+
+def _demo_data(landing: Path, warehouse: Path, scale: int) -> None:
+    """Make ``landing`` hold the sample data at ``scale`` (with the run lock held)."""
+    import json
+    import shutil
+
+    from orchestration.settings import WarehousePaths
+
+    marker = landing / DEMO_MARKER
+    wanted = {"scale": scale, "seed": DEMO_SEED}
+    if marker.is_file():
+        made = json.loads(marker.read_text(encoding="utf-8"))
+        if made == wanted:
+            console.print(f"sample data (scale {scale}) already in {landing}", markup=False)
+            return
+        console.print(
+            f"[bold]regenerating sample data[/bold] at scale {scale} (was {made.get('scale')}): "
+            f"replacing {landing} and the warehouse {warehouse}",
+        )
+        shutil.rmtree(landing)
+        paths = WarehousePaths(warehouse.resolve())
+        for path in (paths.working, paths.working.with_name(paths.working.name + ".wal")):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(paths.data_docs, ignore_errors=True)
+        warehouse.unlink(missing_ok=True)
+    elif landing.is_dir() and any(not p.name.startswith(".") for p in landing.iterdir()):
+        _usage_error(
+            f"{landing} holds files that are not kpitree's sample data; the demo does not mix "
+            "into them: give --landing and --warehouse elsewhere (e.g. --landing "
+            "var/demo/landing --warehouse var/demo/kpitree.duckdb)"
+        )
+    else:
+        console.print(f"[bold]generating sample data[/bold] (scale {scale}) into {landing}")
+    _generate_with_progress(landing, scale, DEMO_SEED)
+    marker.write_text(json.dumps(wanted) + "\n", encoding="utf-8")
+
+
+def _demo_preview(warehouse: Path) -> None:
+    """The last months of the sample's fiscal year (deals won by then), as BI tools see them."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            select strftime(period_start, '%Y-%m') as month,
+                max(value) filter (where kpi_name = 'lead_count') as leads,
+                max(value) filter (where kpi_name = 'connect_rate') as connect_rate,
+                max(value) filter (where kpi_name = 'meeting_win_rate') as win_rate,
+                max(value) filter (where kpi_name = 'won_amount') as won_amount
+            from metrics.kpi_values
+            where grain = 'month' and dimension = 'all'
+                and period_start between cast(? as date) and cast(? as date)
+            group by period_start order by period_start desc limit 3
+            """,
+            list(DEMO_YEAR),
+        ).fetchall()[::-1]
+    finally:
+        con.close()
+
+    def number(value, pattern: str) -> str:
+        return "-" if value is None else format(value, pattern)
+
+    console.print("\n[bold]The sample's last months[/bold] (metrics.kpi_values, grain month, all)")
+    console.print(f"  {'month':<8} {'leads':>7} {'connect %':>10} {'win %':>7} {'won ¥':>14}")
+    for month, leads, connect, win, won in rows:
+        console.print(
+            f"  {month:<8} {number(leads, ',.0f'):>7} {number(connect, '.1f'):>10} "
+            f"{number(win, '.1f'):>7} {number(won, ',.0f'):>14}",
+            markup=False,
+        )
+
+
+def _env_prefix(landing: Path, warehouse: Path) -> str:
+    from orchestration.settings import default_landing
+
+    parts = []
+    if landing.resolve() != default_landing():
+        parts.append(f"KPITREE_LANDING={landing.resolve()}")
+    if warehouse.resolve() != default_warehouse():
+        parts.append(f"KPITREE_WAREHOUSE={warehouse.resolve()}")
+    return " ".join(parts) + (" " if parts else "")
+
+
 @app.command()
 def demo(
-    workdir: Path = typer.Option(
-        Path("var/demo"), "--dir", help="Where to put the sample data and the warehouse."
-    ),
     scale: int = typer.Option(1, "--scale", min=1, help="Size of the sample data."),
+    landing: Path = typer.Option(
+        default_landing(),
+        "--landing",
+        help="Where to write the sample data (default: KPITREE_LANDING or var/landing, the "
+        "folder `make dev`'s sensor and schedule read).",
+    ),
+    warehouse: Path = typer.Option(
+        default_warehouse(),
+        "--warehouse",
+        help="The warehouse to publish (default: KPITREE_WAREHOUSE or var/kpitree.duckdb, the "
+        "one `make dev` and `kpitree plan` use).",
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    wait: bool = typer.Option(False, "--wait", help=WAIT_HELP),
 ) -> None:
-    """Generate the sample data, run the pipeline on it, and say where the results are."""
-    landing = workdir / "landing"
-    warehouse = workdir / "kpitree.duckdb"
-    if not (landing / "leads").is_dir():
-        console.print(f"[bold]generating sample data[/bold] into {landing}")
-        _generate_with_progress(landing, scale, 20260401)
-    code = _report_run(landing, warehouse)
+    """Generate the sample data, run the pipeline on it, and say where the results are.
+
+    By default the demo uses the same landing folder and warehouse as `make dev`,
+    `kpitree run` and `kpitree plan`, so every later command sees it. The sample
+    data is written once per scale; another --scale regenerates it and replaces
+    the warehouse. A landing folder holding other files is left alone (exit 2).
+    """
+    from orchestration.lock import WarehouseBusy, warehouse_lock
+
+    check_warehouse(warehouse)
+    if landing.exists() and not landing.is_dir():
+        _usage_error(f"landing {landing} is a file, not a folder")
+    try:
+        with warehouse_lock(warehouse, wait=wait, on_wait=_say):
+            _demo_data(landing, warehouse, scale)
+            code = _report_run(landing, warehouse, verbose=verbose)
+    except WarehouseBusy as error:
+        _busy(error)
     if code == 0:
+        env = _env_prefix(landing, warehouse)
+        _demo_preview(warehouse)
         console.print(
             "\n[bold]Where everything is[/bold]\n"
             f"  warehouse (open it with DuckDB or a BI tool): {warehouse.resolve()}\n"
             f"  KPI values:      select * from metrics.kpi_values\n"
             f"  KPI definitions: select * from metrics.kpi_definitions\n"
             f"  ingest log:      select * from quality.ingest_log\n"
-            f"  sample data:     {landing.resolve()}"
+            f"  sample data:     {landing.resolve()} (fiscal year {DEMO_YEAR[0]}..{DEMO_YEAR[1]})\n"
+            "\n[bold]Next[/bold]\n"
+            f"  {env}make dev    # Dagster UI on http://localhost:3000: this run, the schedule, "
+            "the sensor\n"
+            f"  {env}.venv/bin/kpitree plan --revenue 100000000 --as-of {DEMO_PLAN_AS_OF}",
+            markup=False,
         )
     raise typer.Exit(code)
 
@@ -204,6 +427,30 @@ def _plan_number(name: str, value: object) -> str:
     if name == "avg_deal_size":
         return f"¥{float(value):,.0f}"
     return f"{float(value):.2f}".rstrip("0").rstrip(".") + " %"
+
+
+def _plan_percent(
+    ctx: typer.Context, param: typer.CallbackParam, value: str | None
+) -> float | None:
+    """A rate in percent: `25` or `25%`. A bare number below 1 is almost always a
+    fraction typed by mistake (0.25 for 25 %): refused unless written `0.25%`."""
+    if value is None:
+        return None
+    text = value.strip()
+    explicit = text.endswith("%")
+    try:
+        number = float(text.removesuffix("%").strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a percentage (25 or 25%)", ctx, param) from None
+    if not explicit and 0 < number < 1:
+        name = param.opts[0]
+        raise typer.BadParameter(
+            f"{value} looks like a fraction; rates are percent: give {name} {number * 100:g} "
+            f"for {number * 100:g} %, or {name} {value}% if you mean {value} %",
+            ctx,
+            param,
+        )
+    return number
 
 
 def _plan_period(value: str) -> str:
@@ -231,17 +478,33 @@ def plan(
     avg_deal_size: float | None = typer.Option(
         None, "--avg-deal-size", help="平均受注単価, JPY (avg_deal_size)."
     ),
-    meeting_win_rate: float | None = typer.Option(
-        None, "--meeting-win-rate", help="受注率 (商談起点), percent: 25 means 25 %."
+    meeting_win_rate: str | None = typer.Option(
+        None,
+        "--meeting-win-rate",
+        help="受注率 (商談起点), percent: 25 means 25 %.",
+        callback=_plan_percent,
+        metavar="PERCENT",
     ),
-    meeting_held_rate: float | None = typer.Option(
-        None, "--meeting-held-rate", help="商談化率 (アポ起点), percent."
+    meeting_held_rate: str | None = typer.Option(
+        None,
+        "--meeting-held-rate",
+        help="商談化率 (アポ起点), percent.",
+        callback=_plan_percent,
+        metavar="PERCENT",
     ),
-    appointment_rate: float | None = typer.Option(
-        None, "--appointment-rate", help="アポ獲得率, percent: plans contacted leads."
+    appointment_rate: str | None = typer.Option(
+        None,
+        "--appointment-rate",
+        help="アポ獲得率, percent: plans contacted leads.",
+        callback=_plan_percent,
+        metavar="PERCENT",
     ),
-    connect_rate: float | None = typer.Option(
-        None, "--connect-rate", help="コネクト率, percent: plans calls (with --appointment-rate)."
+    connect_rate: str | None = typer.Option(
+        None,
+        "--connect-rate",
+        help="コネクト率, percent: plans calls (with --appointment-rate).",
+        callback=_plan_percent,
+        metavar="PERCENT",
     ),
     as_json: bool = typer.Option(
         False, "--json", help='Print only `[{"stage": ..., "required": ...}, ...]`.'

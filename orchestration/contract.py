@@ -17,6 +17,16 @@ BOOLEAN = "boolean"
 TIMESTAMP = "timestamp"
 DATE = "date"
 
+# What a timestamp / date column records, which sets how far from the run's clock its
+# values may lie (the bounds themselves are in ``settings.py``; ingestion quarantines a
+# value outside them). Only events define the data span, the calendar every KPI is
+# reported over, so they get the tightest bound.
+EVENT = "event"  # something that happened: not before the floor, at most a day ahead
+UPCOMING = "upcoming"  # a start that may be set ahead and still opens the span
+PLANNED = "planned"  # a date set for the future that does not extend the span
+VALIDITY_END = "validity_end"  # end of a version's validity: 9999-12-31 means current
+TIME_KINDS = (EVENT, UPCOMING, PLANNED, VALIDITY_END)
+
 DEPARTMENTS = ("marketing", "inside_sales", "field_sales", "customer_success")
 SEGMENTS = ("smb", "mid", "enterprise")
 LEAD_SOURCES = (
@@ -63,6 +73,12 @@ class Column:
     allowed: tuple[str, ...] | None = None
     min_value: float | None = None
     max_value: float | None = None
+    # timestamp and date columns only: what the value records (EVENT, UPCOMING, ...)
+    time_kind: str = EVENT
+
+    def __post_init__(self) -> None:
+        if self.time_kind not in TIME_KINDS:
+            raise ValueError(f"{self.name}: time_kind must be one of {', '.join(TIME_KINDS)}")
 
 
 @dataclass(frozen=True)
@@ -185,7 +201,7 @@ TABLES: dict[str, Table] = {
                 _c("owner_id", required=True),
                 _c("set_by_id"),
                 _c("created_at", TIMESTAMP, required=True),
-                _c("scheduled_at", TIMESTAMP, required=True),
+                _c("scheduled_at", TIMESTAMP, required=True, time_kind=PLANNED),
                 _c("status", required=True, allowed=MEETING_STATUSES),
                 _c("is_first_meeting", BOOLEAN),
                 _c("updated_at", TIMESTAMP),
@@ -207,7 +223,7 @@ TABLES: dict[str, Table] = {
                 _c("currency"),
                 _c("probability", NUMBER, min_value=0, max_value=100),
                 _c("created_at", TIMESTAMP, required=True),
-                _c("close_date", DATE),
+                _c("close_date", DATE, time_kind=PLANNED),
                 _c("is_closed", BOOLEAN, required=True),
                 _c("is_won", BOOLEAN, required=True),
                 _c("updated_at", TIMESTAMP),
@@ -234,8 +250,8 @@ TABLES: dict[str, Table] = {
                 _c("subscription_id", required=True),
                 _c("account_id", required=True),
                 _c("opportunity_id"),
-                _c("start_date", DATE, required=True),
-                _c("end_date", DATE),
+                _c("start_date", DATE, required=True, time_kind=UPCOMING),
+                _c("end_date", DATE, time_kind=PLANNED),
                 _c("mrr", NUMBER, required=True),
                 _c("currency"),
                 _c("renewed_from_subscription_id"),
@@ -250,7 +266,7 @@ TABLES: dict[str, Table] = {
                 _c("campaign_id", required=True),
                 _c("campaign_name", required=True),
                 _c("campaign_type", required=True, allowed=CAMPAIGN_TYPES),
-                _c("started_at", TIMESTAMP),
+                _c("started_at", TIMESTAMP, time_kind=PLANNED),
             ),
             "Marketing programmes (MA).",
             version_column=None,

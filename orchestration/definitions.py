@@ -20,9 +20,17 @@ from orchestration.settings import default_landing, default_warehouse
 
 
 def build_definitions(
-    landing: Path, warehouse: Path, loggers: dict[str, LoggerDefinition] | None = None
+    landing: Path,
+    warehouse: Path,
+    loggers: dict[str, LoggerDefinition] | None = None,
+    dbt_log: Path | None = None,
+    echo_dbt: bool = True,
 ) -> Definitions:
-    """The pipeline for one landing folder and one published warehouse."""
+    """The pipeline for one landing folder and one published warehouse.
+
+    ``dbt_log``: a file dbt's output is appended to (else stdout, where Dagster's
+    compute logs capture it); ``echo_dbt``: with ``dbt_log``, also to stdout.
+    """
     return Definitions(
         loggers=loggers,
         assets=[canonical_raw_tables, kpi_dbt_assets, published_warehouse],
@@ -32,7 +40,12 @@ def build_definitions(
         sensors=[landing_files_sensor],
         resources={
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-            "kpitree": KpitreeResource(landing_dir=str(landing), warehouse=str(warehouse)),
+            "kpitree": KpitreeResource(
+                landing_dir=str(landing),
+                warehouse=str(warehouse),
+                dbt_log=str(dbt_log or ""),
+                echo_dbt=echo_dbt,
+            ),
         },
     )
 

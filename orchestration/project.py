@@ -29,11 +29,24 @@ def prepare_manifest() -> Path:
     """
     from orchestration.lead_definitions import write_seeds
 
+    # Runs keep dbt's per-run artifacts in the warehouse's work folder; older versions
+    # left one target folder per run here (kpi_dbt_assets-<run>-<id>, ~30 MB each).
+    for stale in dbt_project.project_dir.joinpath("target").glob("kpi_dbt_assets-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     write_seeds()  # the seeds dbt reads the shared MQL/SQL definition from
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     env.pop("KPITREE_DBT_DATABASE", None)
+    # No log file: a parse every run would grow logs/dbt.log; errors still reach stdout.
     subprocess.run(
-        [dbt_executable(), "parse", "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"],
+        [
+            dbt_executable(),
+            "parse",
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--quiet",
+            "--log-level-file",
+            "none",
+        ],
         cwd=DBT_PROJECT_DIR,
         env=env,
         check=True,

@@ -17,6 +17,7 @@ import duckdb
 PUBLISHED_SCHEMAS = ("metrics", "quality")
 # DuckDB 2.0 writes files that DuckDB < 2.0 (embedded in many BI drivers) can't open.
 STORAGE_VERSION = "v1.4.0"
+PUBLISHED_MODE = 0o644  # readable by the BI tools' users, whatever the run's umask
 
 
 def _quote(name: str) -> str:
@@ -38,8 +39,24 @@ def publish(working: Path, published: Path) -> list[str]:
     and move it over ``published``. Returns the published table names."""
     published.parent.mkdir(parents=True, exist_ok=True)
     staging = published.with_name(published.name + ".tmp")
-    for leftover in (staging, staging.with_name(staging.name + ".wal")):
+    leftovers = (staging, staging.with_name(staging.name + ".wal"))
+    for leftover in leftovers:
         leftover.unlink(missing_ok=True)
+    try:
+        tables = _write(working, staging)
+        # BI users read the published file; the working files stay private.
+        staging.chmod(PUBLISHED_MODE)
+        with staging.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staging, published)
+    except BaseException:
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        raise
+    return [f"{schema}.{name}" for schema, name in tables]
+
+
+def _write(working: Path, staging: Path) -> list[tuple[str, str]]:
     con = duckdb.connect(str(working))
     try:
         tables = published_tables(con)
@@ -56,7 +73,4 @@ def publish(working: Path, published: Path) -> list[str]:
         con.execute("detach published")
     finally:
         con.close()
-    with staging.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staging, published)
-    return [f"{schema}.{name}" for schema, name in tables]
+    return tables

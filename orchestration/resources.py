@@ -7,16 +7,37 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import Field
 
+from orchestration.lock import warehouse_lock
 from orchestration.settings import WarehousePaths, reporting_timezone
+from orchestration.workfiles import clear_run_leftovers, private_files
 
 
 class KpitreeResource(ConfigurableResource):
-    """Where the landing files are and where the published warehouse goes."""
+    """Where the landing files are and where the published warehouse goes.
+
+    While a run uses it, the run holds the warehouse's run lock (one run at a time
+    per warehouse, also for runs the schedule or the sensor starts) and creates its
+    working files readable by its user only.
+    """
 
     landing_dir: str
     warehouse: str
+    wait_for_lock: bool = Field(
+        default=False,
+        description="When another run holds the warehouse: wait for it (true) or fail at "
+        "once (false).",
+    )
+    dbt_log: str = Field(
+        default="",
+        description="A file to append dbt's output to instead of stdout (the command line "
+        "sets it to <work>/logs/run.log); empty: dbt's output goes to stdout.",
+    )
+    echo_dbt: bool = Field(
+        default=True, description="Also write dbt's output to stdout when dbt_log is set."
+    )
 
     @property
     def landing(self) -> Path:
@@ -31,6 +52,16 @@ class KpitreeResource(ConfigurableResource):
         return reporting_timezone()
 
     @contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Iterator[KpitreeResource]:
+        on_wait = context.log.warning if context.log is not None else None
+        with (
+            warehouse_lock(self.paths.published, wait=self.wait_for_lock, on_wait=on_wait),
+            private_files(),
+        ):
+            clear_run_leftovers(self.paths)
+            yield self
+
+    @contextmanager
     def dbt_environment(self) -> Iterator[None]:
         """Point dbt's profile at this run's working database while dbt runs."""
         self.paths.ensure()
@@ -38,6 +69,8 @@ class KpitreeResource(ConfigurableResource):
             "KPITREE_DBT_DATABASE": str(self.paths.working),
             "KPITREE_REPORTING_TZ": self.timezone,
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            # Plain text: dbt's lines go to log files and to Dagster, not to a terminal.
+            "DBT_USE_COLORS": "false",
         }
         saved = {name: os.environ.get(name) for name in names}
         os.environ.update(names)

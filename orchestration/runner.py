@@ -2,23 +2,39 @@
 
 The same Dagster job the schedule runs; this module only chooses its resources,
 prints concise progress, and turns the outcome into a result a CLI can exit with.
+The run is recorded in the Dagster instance under ``DAGSTER_HOME`` (default
+``var/dagster_home``), so ``dagster dev`` lists it beside scheduled runs.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from dagster import AssetCheckSeverity, DagsterInstance, logger
 
 from orchestration.jobs import nightly_kpi_job
+from orchestration.lock import warehouse_lock
 from orchestration.project import prepare_manifest
-from orchestration.settings import WarehousePaths
+from orchestration.settings import WarehousePaths, dagster_home
+from orchestration.workfiles import clear_run_leftovers, private_files, rotate_run_log
 
 Say = Callable[[str], None]
+
+# What each step of the job does, for the progress lines.
+STEP_LABELS = {
+    "canonical_raw_tables": "ingest",
+    "kpi_dbt_assets": "dbt build",
+    "great_expectations_checks": "checks",
+    "published_warehouse": "publish",
+}
 
 
 @dataclass
@@ -32,39 +48,66 @@ class RunOutcome:
     check_failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     data_docs: Path | None = None
+    run_log: Path | None = None
+    run_id: str | None = None
+    seconds: float = 0.0
 
 
-def _progress_logger(say: Say):
+def _meta(record: logging.LogRecord) -> dict:
+    return getattr(record, "dagster_meta", None) or {}
+
+
+def _progress_logger(say: Say, verbose: bool):
+    """One line per step and a few progress lines; with ``verbose``, every log line."""
+
     class _Handler(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            meta = getattr(record, "dagster_meta", None) or {}
+            meta = _meta(record)
+            if verbose:
+                say(meta.get("orig_message") or record.getMessage())
+                return
             event = meta.get("dagster_event")
             step = meta.get("step_key") or ""
             if event is not None:
-                kind = event.event_type_value
-                if kind == "STEP_START":
-                    say(f"[step] {step} ...")
-                elif kind == "STEP_SUCCESS":
-                    say(f"[step] {step} done")
-                elif kind == "STEP_FAILURE":
-                    say(f"[step] {step} FAILED")
-                elif kind == "ASSET_MATERIALIZATION" and step.startswith("kpi_dbt_assets"):
-                    key = event.event_specific_data.materialization.asset_key
-                    say(f"  built {key.to_user_string()}")
+                label = STEP_LABELS.get(step, step)
+                if event.event_type_value == "STEP_START":
+                    say(f"[step] {label} ({step})")
+                elif event.event_type_value == "STEP_FAILURE":
+                    say(f"[step] {label} FAILED")
                 return
-            message = meta.get("orig_message") or ""
-            if message.startswith("ingest ["):
-                say("  " + message)
+            if getattr(record, "kpitree_progress", False):
+                say("  " + (meta.get("orig_message") or record.getMessage()))
 
     @logger(description="One line per step for the command line.")
     def progress(_init_context):
         log = logging.getLogger("kpitree.progress")
         log.handlers = [_Handler()]
-        log.setLevel(logging.INFO)
+        # Dagster logs its step events at DEBUG: a logger at INFO never sees them.
+        log.setLevel(logging.DEBUG)
         log.propagate = False
         return log
 
     return progress
+
+
+def _file_logger(stream: TextIO):
+    """Every Dagster log line of the run, into the run's log file."""
+
+    class _Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            stamp = datetime.fromtimestamp(record.created, UTC).astimezone()
+            stream.write(f"{stamp.isoformat(timespec='milliseconds')} {record.getMessage()}\n")
+            stream.flush()
+
+    @logger(description="The run's full log, in <work>/logs/run.log.")
+    def run_log(_init_context):
+        log = logging.getLogger("kpitree.run_log")
+        log.handlers = [_Handler()]
+        log.setLevel(logging.DEBUG)
+        log.propagate = False
+        return log
+
+    return run_log
 
 
 def _root_cause(error) -> str:
@@ -76,25 +119,76 @@ def _root_cause(error) -> str:
     return error.message.strip()
 
 
-def run_pipeline(landing: Path, warehouse: Path, say: Say = print) -> RunOutcome:
-    """Ingest ``landing``, build, check and publish to ``warehouse``."""
-    landing = landing.resolve()
-    if "orchestration.assets.dbt" not in sys.modules:
-        # The dbt assets read the manifest when first imported: make it current first.
-        prepare_manifest()
-    from orchestration.definitions import build_definitions
+# Written when DAGSTER_HOME has no dagster.yaml: Dagster otherwise says so on every run.
+DAGSTER_YAML = """\
+# The Dagster instance of kpitree: `kpitree run` and `dagster dev` (make dev) record runs here.
+# Settings: https://docs.dagster.io/deployment/oss/dagster-yaml
+telemetry:
+  enabled: false
+"""
 
+
+def dagster_instance() -> DagsterInstance:
+    """The persistent instance under ``DAGSTER_HOME``, the one ``dagster dev`` shows."""
+    home = dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    return DagsterInstance.from_config(str(home))
+
+
+def run_pipeline(
+    landing: Path,
+    warehouse: Path,
+    say: Say = print,
+    *,
+    verbose: bool = False,
+    wait: bool = False,
+) -> RunOutcome:
+    """Ingest ``landing``, build, check and publish to ``warehouse``.
+
+    Holds the warehouse's run lock throughout: raises
+    :class:`orchestration.lock.WarehouseBusy` when another run holds it (unless
+    ``wait``). The run's full log goes to ``<work>/logs/run.log``.
+    """
+    started = time.monotonic()
+    landing = landing.resolve()
     paths = WarehousePaths(warehouse.resolve())
-    paths.ensure()
-    defs = build_definitions(landing, paths.published, loggers={"progress": _progress_logger(say)})
-    job = defs.resolve_job_def(nightly_kpi_job.name)
-    with DagsterInstance.ephemeral() as instance:
+    with ExitStack() as stack:
+        stack.enter_context(warehouse_lock(paths.published, wait=wait, on_wait=say))
+        stack.enter_context(private_files())
+        clear_run_leftovers(paths)
+        rotate_run_log(paths)
+        # Append mode: dbt's lines are appended to the same file through another handle.
+        log_file = stack.enter_context(paths.run_log.open("a", encoding="utf-8"))
+        if "orchestration.assets.dbt" not in sys.modules:
+            # The dbt assets read the manifest when first imported: make it current first.
+            prepare_manifest()
+        from orchestration.definitions import build_definitions
+
+        defs = build_definitions(
+            landing,
+            paths.published,
+            loggers={"progress": _progress_logger(say, verbose), "run_log": _file_logger(log_file)},
+            dbt_log=paths.run_log,
+            echo_dbt=verbose,
+        )
+        job = defs.resolve_job_def(nightly_kpi_job.name)
+        instance = stack.enter_context(dagster_instance())
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"progress": {}}},
+            run_config={"loggers": {"progress": {}, "run_log": {}}},
         )
-    outcome = RunOutcome(success=result.success, published=paths.published, working=paths.working)
+    outcome = RunOutcome(
+        success=result.success,
+        published=paths.published,
+        working=paths.working,
+        run_log=paths.run_log,
+        run_id=result.run_id,
+        seconds=time.monotonic() - started,
+    )
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             metadata = event.event_specific_data.materialization.metadata

@@ -10,6 +10,7 @@ environment variables override them for a deployment.
 | KPITREE_WAREHOUSE | ./var/kpitree.duckdb | the published DuckDB file BI tools open |
 | KPITREE_REPORTING_TZ | vars.reporting_timezone | reporting timezone |
 | KPITREE_FISCAL_YEAR_START_MONTH | vars.fiscal_year_start_month | 1-12 |
+| DAGSTER_HOME | ./var/dagster_home | the Dagster instance; command-line runs are recorded there |
 """
 
 from __future__ import annotations
@@ -48,12 +49,19 @@ def default_warehouse() -> Path:
     return Path(os.environ.get("KPITREE_WAREHOUSE", "var/kpitree.duckdb")).resolve()
 
 
+def dagster_home() -> Path:
+    """The Dagster instance folder that ``dagster dev`` (``make dev``) also uses."""
+    return Path(os.environ.get("DAGSTER_HOME") or "var/dagster_home").resolve()
+
+
 @dataclass(frozen=True)
 class WarehousePaths:
     """The published file and the working files that live beside it.
 
     ``published`` is what BI tools open; it is only ever replaced whole. Everything
-    a run writes while it works goes under ``workdir``.
+    a run writes while it works goes under ``workdir``, which only the user running
+    kpitree can enter (0700; files in it 0600): the working database holds the raw
+    rows, personal data included.
     """
 
     published: Path
@@ -70,8 +78,33 @@ class WarehousePaths:
     def data_docs(self) -> Path:
         return self.workdir / "data_docs"
 
+    @property
+    def logs(self) -> Path:
+        return self.workdir / "logs"
+
+    @property
+    def run_log(self) -> Path:
+        """The full log of the last run: every Dagster event and every dbt line."""
+        return self.logs / "run.log"
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder for this warehouse's runs (its dbt.log included)."""
+        return self.workdir / "dbt"
+
+    @property
+    def lock(self) -> Path:
+        return self.workdir / "run.lock"
+
+    @property
+    def staging(self) -> Path:
+        """The complete new file a publish writes before moving it over ``published``."""
+        return self.published.with_name(self.published.name + ".tmp")
+
     def ensure(self) -> None:
-        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.workdir.stat().st_mode & 0o077:
+            self.workdir.chmod(0o700)
 
 
 def dbt_vars_override() -> dict:
@@ -82,3 +115,73 @@ def dbt_vars_override() -> dict:
     if fiscal_year_start_month() != int(dbt_vars()["fiscal_year_start_month"]):
         overrides["fiscal_year_start_month"] = fiscal_year_start_month()
     return overrides
+
+
+# --- Accepted time range of landing values ------------------------------------------------
+# Ingestion quarantines a timestamp or date outside these bounds, so that no single value
+# (2205-01-01, 0001-01-01, 9999-12-31) stretches the reporting calendar. Which upper bound
+# applies depends on the column's ``time_kind`` in the contract. The run's clock is the
+# current time in UTC unless KPITREE_NOW (an ISO 8601 timestamp; UTC when it has no
+# offset) pins it, e.g. for a reproducible re-run or a test.
+
+import datetime as _dt  # noqa: E402  (this block is self-contained)
+
+from orchestration import contract as _contract  # noqa: E402
+
+EARLIEST_ACCEPTED_DATE = _dt.date(2000, 1, 1)  # every kind: nothing earlier
+# How far past the run's clock each kind may lie: a timedelta, whole years, or None (no
+# upper bound).
+ACCEPTED_AHEAD: dict[str, _dt.timedelta | int | None] = {
+    # Events happened: a day of slack for clocks and time zones.
+    _contract.EVENT: _dt.timedelta(days=1),
+    # Upcoming starts (a contract signed before it starts) extend the calendar, so keep
+    # them close: years.
+    _contract.UPCOMING: 2,
+    # Planned dates do not extend the calendar; the bound only keeps placeholder years out.
+    _contract.PLANNED: 100,
+    # A connector writes 9999-12-31 as the end of a version that is still current.
+    _contract.VALIDITY_END: None,
+}
+
+
+@dataclass(frozen=True)
+class TimeBounds:
+    """The accepted time range of one run: computed once, written into the SQL as literals."""
+
+    clock: _dt.datetime  # the run's clock, in UTC
+    earliest: _dt.date
+    latest: dict[str, _dt.datetime | None]  # per time kind; None = no upper bound
+
+
+def run_clock() -> _dt.datetime:
+    """The run's clock in UTC: KPITREE_NOW when set, else now."""
+    text = os.environ.get("KPITREE_NOW", "").strip()
+    if not text:
+        return _dt.datetime.now(_dt.UTC)
+    try:
+        moment = _dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"KPITREE_NOW: not an ISO 8601 timestamp: {text!r}") from exc
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=_dt.UTC)
+    return moment.astimezone(_dt.UTC)
+
+
+def _ahead(clock: _dt.datetime, allowance: _dt.timedelta | int) -> _dt.datetime:
+    if isinstance(allowance, _dt.timedelta):
+        return clock + allowance
+    try:
+        return clock.replace(year=clock.year + allowance)
+    except ValueError:  # 29 February
+        return clock.replace(year=clock.year + allowance, day=28)
+
+
+def time_bounds(clock: _dt.datetime | None = None) -> TimeBounds:
+    """The accepted time range for a run whose clock is ``clock`` (an aware datetime;
+    default ``run_clock()``)."""
+    now = run_clock() if clock is None else clock.astimezone(_dt.UTC)
+    latest = {
+        kind: None if allowance is None else _ahead(now, allowance)
+        for kind, allowance in ACCEPTED_AHEAD.items()
+    }
+    return TimeBounds(clock=now, earliest=EARLIEST_ACCEPTED_DATE, latest=latest)

@@ -3,9 +3,12 @@ Definitions are imported (a fresh clone has none)."""
 
 from __future__ import annotations
 
+import atexit
 import csv
 import math
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -16,6 +19,11 @@ from orchestration.project import prepare_manifest
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "tests" / "fixtures" / "examples"
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# Runs are recorded in a Dagster instance of the test session, not the developer's
+# var/dagster_home (the Makefile exports DAGSTER_HOME).
+_DAGSTER_HOME = tempfile.mkdtemp(prefix="kpitree-test-dagster-")
+os.environ["DAGSTER_HOME"] = _DAGSTER_HOME
+atexit.register(shutil.rmtree, _DAGSTER_HOME, ignore_errors=True)
 
 
 # Once per test session, before anything imports the dbt assets.

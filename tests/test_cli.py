@@ -42,11 +42,17 @@ def test_run_publishes_and_a_failed_publish_leaves_the_old_file(
         raise OSError("disk full")
 
     monkeypatch.setattr("orchestration.assets.publish.publish", broken_publish)
-    second = runner.invoke(app, ["run", "--landing", str(T3), "--warehouse", str(warehouse)])
+    args = ["run", "--verbose", "--landing", str(T3), "--warehouse", str(warehouse)]
+    second = runner.invoke(app, args)
     assert second.exit_code == 1
     assert "FAILED at step published_warehouse" in second.output
     assert "disk full" in second.output
+    run_log = tmp_path / "kpitree_work" / "logs" / "run.log"
+    assert f"full log: {run_log}" in second.output
+    assert "disk full" in run_log.read_text(encoding="utf-8")
+    assert " START sql " in second.output  # --verbose: every dbt line
     assert warehouse.read_bytes() == before
+    assert not list(tmp_path.glob("*.tmp*"))
 
 
 def test_generate_writes_the_contract_tables(tmp_path: Path) -> None:

@@ -19,16 +19,17 @@ without an offset (``2021-04-01 17:32:47``, sometimes ``3:15:52`` with a one-dig
 reporting timezone; staging parses them as UTC instants instead (macro
 ``hubspot_instant``; dbt var ``hubspot_connector_timezone``). CRM exports are written in
 the HubSpot account's local time (``2026-04-01 09:00``), which is exactly what ingestion
-assumes, so their timestamps are typed and validated here like canonical ones.
+assumes, so their timestamps are typed and validated here like canonical ones: each is
+an event (``time_kind`` EVENT) except a deal's close date, which is PLANNED.
 """
 
 from __future__ import annotations
 
-from orchestration.contract import BOOLEAN, NUMBER, TEXT, TIMESTAMP, Column, Table
+from orchestration.contract import BOOLEAN, EVENT, NUMBER, PLANNED, TEXT, TIMESTAMP, Column, Table
 
 
-def _c(name: str, type_: str = TEXT, required: bool = False) -> Column:
-    return Column(name=name, type=type_, required=required)
+def _c(name: str, type_: str = TEXT, required: bool = False, time_kind: str = EVENT) -> Column:
+    return Column(name=name, type=type_, required=required, time_kind=time_kind)
 
 
 def _key(*names: str) -> tuple[Column, ...]:
@@ -312,7 +313,7 @@ _EXPORT_TABLES = (
         _c("currency"),
         _c("deal_probability", NUMBER),
         _c("create_date", TIMESTAMP, required=True),
-        _c("close_date", TIMESTAMP),
+        _c("close_date", TIMESTAMP, time_kind=PLANNED),
         _c("last_modified_date", TIMESTAMP),
         *_ASSOCIATED_COMPANY,
         _c("associated_contact_i_ds"),

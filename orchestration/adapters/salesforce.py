@@ -22,13 +22,30 @@ Date fields (``CloseDate``, ``StartDate``, ...) are declared as timestamps on pu
 connectors write them as ``2018-12-19 00:00:00``, Data Loader as ``2018-12-19``; both are
 ISO 8601 timestamps, and staging takes the local date. The mapping onto the canonical
 contract happens in dbt: ``dbt_project/models/staging/salesforce/``.
+
+Each timestamp is an event (``time_kind`` EVENT, the default) unless declared otherwise:
+dates set ahead (``CloseDate``, an Event's start, a Campaign's ``StartDate``, a Contract's
+``EndDate``) are PLANNED, a Contract's ``StartDate`` is UPCOMING like
+``subscriptions.start_date``, and ``_fivetran_end`` is a VALIDITY_END (9999-12-31 for the
+current version). Ingestion bounds each kind differently (``settings.ACCEPTED_AHEAD``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from orchestration.contract import BOOLEAN, INTEGER, NUMBER, TEXT, TIMESTAMP, Column, Table
+from orchestration.contract import (
+    BOOLEAN,
+    INTEGER,
+    NUMBER,
+    PLANNED,
+    TEXT,
+    TIMESTAMP,
+    UPCOMING,
+    VALIDITY_END,
+    Column,
+    Table,
+)
 
 
 def _c(name: str, type_: str = TEXT, **kw) -> Column:
@@ -50,7 +67,7 @@ _COMMON = (
 _HISTORY = (
     _c("fivetran_active", BOOLEAN),
     _c("fivetran_start", TIMESTAMP, required=True),
-    _c("fivetran_end", TIMESTAMP),
+    _c("fivetran_end", TIMESTAMP, time_kind=VALIDITY_END),  # 9999-12-31: current
 )
 
 
@@ -151,7 +168,7 @@ TABLES: dict[str, Table] = {
             _c("stage_name"),
             _c("amount", NUMBER),
             _c("probability", NUMBER, min_value=0, max_value=100),
-            _c("close_date", TIMESTAMP),
+            _c("close_date", TIMESTAMP, time_kind=PLANNED),
             _c("is_closed", BOOLEAN),
             _c("is_won", BOOLEAN),
             _c("currency_iso_code"),
@@ -198,9 +215,9 @@ TABLES: dict[str, Table] = {
             _c("owner_id"),
             _c("created_by_id"),
             _c("type"),
-            _c("start_date_time", TIMESTAMP),
-            _c("activity_date_time", TIMESTAMP),
-            _c("activity_date", TIMESTAMP),
+            _c("start_date_time", TIMESTAMP, time_kind=PLANNED),
+            _c("activity_date_time", TIMESTAMP, time_kind=PLANNED),
+            _c("activity_date", TIMESTAMP, time_kind=PLANNED),
             _c("is_child", BOOLEAN),
             _c("is_recurrence", BOOLEAN),
         ),
@@ -209,7 +226,7 @@ TABLES: dict[str, Table] = {
             "Campaigns: marketing programmes.",
             _c("name"),
             _c("type"),
-            _c("start_date", TIMESTAMP),
+            _c("start_date", TIMESTAMP, time_kind=PLANNED),
         ),
         _object(
             "campaign_member",
@@ -228,8 +245,8 @@ TABLES: dict[str, Table] = {
             _c("account_id"),
             _c("status"),
             _c("status_code"),
-            _c("start_date", TIMESTAMP),
-            _c("end_date", TIMESTAMP),
+            _c("start_date", TIMESTAMP, time_kind=UPCOMING),
+            _c("end_date", TIMESTAMP, time_kind=PLANNED),
             _c("contract_term", INTEGER, min_value=0),
             _c("currency_iso_code"),
         ),

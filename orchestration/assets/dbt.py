@@ -1,6 +1,12 @@
 """The dbt project as Dagster assets; dbt tests become asset checks."""
 
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, redirect_stdout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
 
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -9,6 +15,86 @@ from orchestration.lead_definitions import write_seeds
 from orchestration.project import dbt_project
 from orchestration.resources import KpitreeResource
 from orchestration.settings import dbt_vars_override
+from orchestration.workfiles import make_private
+
+# dbt events that end one node (a model, seed, snapshot or test), skipped ones included.
+NODE_DONE_EVENTS = frozenset(
+    {"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult", "SkippingDetails"}
+)
+PROGRESS_STEPS = 4  # a progress line at each quarter of the nodes
+# Marks a log message as a progress line for the command line (see orchestration.runner).
+PROGRESS = {"kpitree_progress": True}
+
+
+@dataclass
+class DbtProgress:
+    """Counts dbt's finished nodes from its structured events."""
+
+    done: int = 0
+    total: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+    _reported: int = 0
+
+    def observe(self, raw_event: dict) -> str | None:
+        """Take one dbt event; return a progress line when a new quarter is reached."""
+        name = raw_event.get("info", {}).get("name")
+        data = raw_event.get("data", {})
+        if name == "StatsLine":
+            self.stats = dict(data.get("stats", {}))
+            return None
+        if name not in NODE_DONE_EVENTS:
+            return None
+        self.done += 1
+        self.total = max(self.total, int(data.get("total") or 0), self.done)
+        step = self.done * PROGRESS_STEPS // self.total
+        if step > self._reported:
+            self._reported = step
+            return f"dbt build {self.done}/{self.total}"
+        return None
+
+    def summary(self) -> str:
+        stats = self.stats
+        nodes, errors, warnings = (
+            stats.get("total", self.done),
+            stats.get("error", 0),
+            stats.get("warn", 0),
+        )
+        line = f"dbt: {nodes} nodes, {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+        if stats.get("skip"):
+            line += f", {stats['skip']} skipped"
+        return line
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+class _LineSink:
+    """Where dagster-dbt's copy of each dbt line goes: a log file, stdout, or both."""
+
+    def __init__(self, log: TextIO | None, echo: TextIO | None) -> None:
+        self._targets = [target for target in (log, echo) if target is not None]
+
+    def write(self, text: str) -> int:
+        for target in self._targets:
+            target.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for target in self._targets:
+            target.flush()
+
+
+def _dbt_events(invocation, sink: _LineSink) -> Iterator:
+    """dbt's events, one by one; dagster-dbt echoes each line to stdout while it reads
+    the next one, so stdout is pointed at ``sink`` only for that moment."""
+    events = invocation.stream_raw_events()
+    while True:
+        with redirect_stdout(sink):
+            event = next(events, None)
+        if event is None:
+            return
+        yield event
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
@@ -20,5 +106,33 @@ def kpi_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, kpitree:
     overrides = dbt_vars_override()
     if overrides:
         args += ["--vars", json.dumps(overrides)]
-    with kpitree.dbt_environment():
-        yield from dbt.cli(args, context=context).stream()
+    paths = kpitree.paths
+    progress = DbtProgress()
+    with ExitStack() as stack:
+        stack.enter_context(kpitree.dbt_environment())
+        log = None
+        if kpitree.dbt_log:
+            log_path = Path(kpitree.dbt_log)
+            log_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            log = stack.enter_context(log_path.open("a", encoding="utf-8"))
+        sink = _LineSink(log, sys.stdout if kpitree.echo_dbt or log is None else None)
+        # One target folder per warehouse, emptied when a run starts: dbt's artifacts and
+        # its dbt.log stay with the run's other working files and do not pile up.
+        invocation = dbt.cli(args, context=context, target_path=paths.dbt_target)
+        # dagster-dbt copies the project's partial_parse.msgpack in with its mode (0644).
+        make_private(paths.dbt_target)
+        try:
+            for event in _dbt_events(invocation, sink):
+                line = progress.observe(event.raw_event)
+                if line:
+                    context.log.info(line, extra=PROGRESS)
+                yield from event.to_default_asset_events(
+                    manifest=invocation.manifest,
+                    dagster_dbt_translator=invocation.dagster_dbt_translator,
+                    context=context,
+                    target_path=invocation.target_path,
+                    project=invocation.project,
+                )
+        finally:
+            make_private(paths.dbt_target)
+            context.log.info(progress.summary(), extra=PROGRESS)

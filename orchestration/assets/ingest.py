@@ -4,7 +4,7 @@ import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
 from dagster_dbt import get_asset_keys_by_output_name_for_source
 
-from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.assets.dbt import PROGRESS, PROGRESS_STEPS, kpi_dbt_assets
 from orchestration.ingest import ingest_landing
 from orchestration.resources import KpitreeResource
 
@@ -22,14 +22,16 @@ RAW_ASSET_KEYS = get_asset_keys_by_output_name_for_source([kpi_dbt_assets], "can
 def canonical_raw_tables(context: AssetExecutionContext, kpitree: KpitreeResource):
     """Load new landing files into ``raw``; bad rows go to ``quality.quarantine``."""
     kpitree.paths.ensure()
+
+    def progress(name: str, done: int, total: int) -> None:
+        # Every file in the run's log; a progress line at each quarter of the files.
+        quarter = done * PROGRESS_STEPS // max(total, 1)
+        shown = quarter > (done - 1) * PROGRESS_STEPS // max(total, 1)
+        context.log.info(f"ingest [{done}/{total}] {name}", extra=PROGRESS if shown else None)
+
     con = duckdb.connect(str(kpitree.paths.working))
     try:
-        report = ingest_landing(
-            con,
-            kpitree.landing,
-            kpitree.timezone,
-            progress=lambda name, done, total: context.log.info(f"ingest [{done}/{total}] {name}"),
-        )
+        report = ingest_landing(con, kpitree.landing, kpitree.timezone, progress=progress)
     finally:
         con.close()
     summary = report.summary()

@@ -6,11 +6,20 @@ as an instant; on a tie or without it, the later file in name order) is decided
 downstream, in the staging models, so nothing is overwritten here and every row that
 was read is either in ``raw`` or in ``ingest.quarantine``. The ingest log and the
 quarantine live in the working schema ``ingest``; dbt publishes them, under their
-contracts, as ``ingest.ingest_log`` and ``ingest.quarantine``.
+contracts, as ``quality.ingest_log`` and ``quality.quarantine`` (the published
+quarantine carries no raw rows and no values).
+
+No file stops a run: whatever goes wrong while reading one (it vanished, it is a pipe,
+a link out of the landing folder, DuckDB refused it) rejects that file with a reason,
+logged under its path; the run goes on with the next file. A rejected file is skipped
+by later runs while it stays the same (same path and content hash, or, for a file that
+could not be hashed, the same reason) and read again once it changes. Messages that
+reach the log never carry an absolute path.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from collections import Counter
@@ -56,10 +65,20 @@ QUALITY_DDL = (
         raw_row varchar,
         reason varchar,
         content_hash varchar,
-        quarantined_at timestamptz
+        quarantined_at timestamptz,
+        column_name varchar,
+        row_key varchar
     )
     """,
+    # a working database created before these columns existed
+    "alter table ingest.quarantine add column if not exists column_name varchar",
+    "alter table ingest.quarantine add column if not exists row_key varchar",
 )
+QUARANTINE_COLUMNS = (
+    "file, table_name, line, raw_row, reason, content_hash, quarantined_at, column_name, row_key"
+)
+# An absolute path (POSIX or Windows) inside a message.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])(?:/|[A-Za-z]:\\)[^\s'\"()<>,;]*")
 
 
 @dataclass(frozen=True)
@@ -125,6 +144,25 @@ def prepare_schemas(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(table))
 
 
+def scrub_paths(message: str, *known: Path) -> str:
+    """``message`` without absolute paths: known folders become relative, any other
+    absolute path is reduced to its last part."""
+    for folder in known:
+        for prefix in {str(folder), str(folder.resolve())}:
+            message = message.replace(prefix.rstrip("/\\") + "/", "").replace(prefix, ".")
+    return _ABSOLUTE_PATH.sub(lambda m: re.split(r"[/\\]", m.group(0).rstrip("/\\"))[-1], message)
+
+
+def _seen_unhashed(con: duckdb.DuckDBPyConnection, file: LandingFile, reason: str) -> bool:
+    """A file that could not be hashed was rejected for the same reason before."""
+    (count,) = con.execute(
+        "select count(*) from ingest.ingest_log "
+        "where file = ? and content_hash is null and message = ?",
+        [file.rel_path, reason],
+    ).fetchone()
+    return count > 0
+
+
 def _seen(con: duckdb.DuckDBPyConnection, file: LandingFile, digest: str) -> tuple[bool, str]:
     """(already applied from this path, first file that had this content)."""
     same_path = con.execute(
@@ -165,10 +203,15 @@ def _log(
 
 
 def _reject_file(
-    con: duckdb.DuckDBPyConnection, file: LandingFile, digest: str, reason: str, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    digest: str | None,
+    reason: str,
+    now: datetime,
 ) -> FileResult:
     con.execute(
-        "insert into ingest.quarantine values (?, ?, null, null, ?, ?, ?)",
+        f"insert into ingest.quarantine ({QUARANTINE_COLUMNS}) "
+        "values (?, ?, null, null, ?, ?, ?, null, null)",
         [file.rel_path, file.table, reason, digest, now],
     )
     return FileResult(file.rel_path, file.table, "rejected", message=reason)
@@ -187,12 +230,19 @@ def check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path)
     """Read and validate ``file`` into the temp tables ``_checked`` and ``_stage_rejects``.
 
     Runs outside the write transaction: the temp tables belong to this connection.
+    Anything that goes wrong rejects the file (never the run).
     """
-    table = file.contract
     try:
-        staged = stage_file(con, file, workdir)
+        return _check_file(con, file, workdir)
     except UnreadableFile as exc:
         return Checked(0, None, str(exc))
+    except Exception as exc:  # one file never stops the run
+        return Checked(0, None, f"cannot read file ({_describe(exc)})")
+
+
+def _check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path) -> Checked:
+    table = file.contract
+    staged = stage_file(con, file, workdir)
     if table.normalize_headers:
         staged, problem = _normalize_headers(con, staged)
         if problem:
@@ -229,7 +279,11 @@ def _normalize_headers(con: duckdb.DuckDBPyConnection, staged):
 
 
 def apply_file(
-    con: duckdb.DuckDBPyConnection, file: LandingFile, checked: Checked, digest: str, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    checked: Checked,
+    digest: str | None,
+    now: datetime,
 ) -> FileResult:
     """Append a checked file to raw and quarantine. Caller owns the transaction."""
     if checked.reject_reason:
@@ -242,9 +296,10 @@ def apply_file(
         [file.rel_path, digest, now],
     )
     con.execute(
-        "insert into ingest.quarantine "
-        "select ?, ?, _line, _raw, _reason, ?, ? from _checked where _reason <> '' "
-        "union all select ?, ?, line, raw_row, reason, ?, ? from _stage_rejects",
+        f"insert into ingest.quarantine ({QUARANTINE_COLUMNS}) "
+        "select ?, ?, _line, _raw, _reason, ?, ?, _columns, _key from _checked "
+        "where _reason <> '' "
+        "union all select ?, ?, line, raw_row, reason, ?, ?, null, null from _stage_rejects",
         [file.rel_path, file.table, digest, now] * 2,
     )
     loaded, bad = con.execute(
@@ -267,6 +322,22 @@ def apply_file(
     )
 
 
+def _describe(exc: BaseException) -> str:
+    """An exception as a short message (first line, no path added here)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _stat_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def _reasons(con: duckdb.DuckDBPyConnection, file: str) -> Counter:
     """Quarantine reasons of a file, grouped by rule: quoted values are elided so that
     "amount: not a number: 'abc'" and "... 'xyz'" count as one reason."""
@@ -276,7 +347,7 @@ def _reasons(con: duckdb.DuckDBPyConnection, file: str) -> Counter:
     counter: Counter = Counter()
     for (reason,) in rows:
         for part in reason.split("; "):
-            counter[_QUOTED.sub("'…'", part.split(" (Expected")[0])] += 1
+            counter[_QUOTED.sub("'…'", part.split(" (expected")[0])] += 1
     return counter
 
 
@@ -303,27 +374,70 @@ def ingest_landing(
         for index, file in enumerate(found.files, start=1):
             if progress:
                 progress(file.rel_path, index, total)
-            digest = content_hash(file.path)
-            applied, first = _seen(con, file, digest)
-            if applied:
+            result = _ingest_file(con, file, workdir, (landing, workdir))
+            if result is None:
                 report.skipped += 1
                 continue
-            checked = None if first else check_file(con, file, workdir)
-            now = datetime.now(UTC)
-            con.execute("begin transaction")
-            try:
-                if checked is None:
-                    result = FileResult(
-                        file.rel_path, file.table, "duplicate", message=f"same content as {first}"
-                    )
-                else:
-                    result = apply_file(con, file, checked, digest, now)
-                encoding = checked.encoding if checked else None
-                _log(con, result, digest, file.format, encoding, now)
-                con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
             report.files.append(result)
             report.reasons.update(_reasons(con, file.rel_path))
     return report
+
+
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path, folders: tuple[Path, ...]
+) -> FileResult | None:
+    """Apply one file in its own transaction; None when an earlier run applied it."""
+    before = _stat_key(file.path)
+    digest: str | None = None
+    problem = file.problem
+    if problem is None:
+        try:
+            digest = content_hash(file.path)
+        except UnreadableFile as exc:
+            problem = str(exc)
+    first = ""
+    if problem is not None:
+        if _seen_unhashed(con, file, problem):
+            return None
+        checked: Checked | None = Checked(0, None, problem)
+    else:
+        applied, first = _seen(con, file, digest)
+        if applied:
+            return None
+        checked = None if first else check_file(con, file, workdir)
+        if checked is not None and not checked.reject_reason and _stat_key(file.path) != before:
+            # written to while it was read: what was read matches no content hash
+            digest = None
+            checked = Checked(0, None, "file changed while it was being read; read again next run")
+    if checked is not None and checked.reject_reason:
+        checked = replace(checked, reject_reason=scrub_paths(checked.reject_reason, *folders))
+    try:
+        return _apply_and_log(con, file, checked, digest, first)
+    except Exception as exc:  # one file never stops the run
+        reason = scrub_paths(f"could not be applied ({_describe(exc)})", *folders)
+        return _apply_and_log(con, file, Checked(0, None, reason), digest, first)
+
+
+def _apply_and_log(
+    con: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    checked: Checked | None,
+    digest: str | None,
+    first: str,
+) -> FileResult:
+    now = datetime.now(UTC)
+    con.execute("begin transaction")
+    try:
+        if checked is None:
+            result = FileResult(
+                file.rel_path, file.table, "duplicate", message=f"same content as {first}"
+            )
+        else:
+            result = apply_file(con, file, checked, digest, now)
+        encoding = checked.encoding if checked else None
+        _log(con, result, digest, file.format, encoding, now)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return result

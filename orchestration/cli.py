@@ -57,7 +57,7 @@ def check_landing(landing: Path) -> None:
     generic-source folder in it (the shapes ``orchestration.ingest.discover`` reads)."""
     import difflib
 
-    from orchestration.ingest.mapping import MAPPING_FILE
+    from orchestration.ingest.mapping import MAPPING_FILE, MappingError, load_mapping
 
     if not landing.exists():
         _usage_error(f"landing folder {landing} does not exist")
@@ -67,7 +67,13 @@ def check_landing(landing: Path) -> None:
     folders = sorted(
         p.name for p in landing.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
     )
-    if any(name in known or (landing / name / MAPPING_FILE).is_file() for name in folders):
+    sources = [name for name in folders if (landing / name / MAPPING_FILE).is_file()]
+    for name in sources:
+        try:
+            load_mapping(landing / name)
+        except MappingError as error:
+            _usage_error(str(error))
+    if sources or any(name in known for name in folders):
         return
     for name in folders:
         close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
@@ -80,6 +86,16 @@ def check_landing(landing: Path) -> None:
         f"no table folders found in {landing}{found}; expected leads/, activities/, ... "
         f"(`kpitree run --help`), salesforce/ or hubspot/, or a folder with {MAPPING_FILE}"
     )
+
+
+def check_settings() -> None:
+    """Exit 2 when a setting from the environment cannot be used (e.g. KPITREE_NOW)."""
+    from orchestration.settings import time_bounds
+
+    try:
+        time_bounds()
+    except ValueError as error:
+        _usage_error(str(error))
 
 
 def check_warehouse(warehouse: Path) -> None:
@@ -182,6 +198,7 @@ def run(
     named, and the published file is left as it was); 2 on a usage error; 3 when
     another run holds the warehouse.
     """
+    check_settings()
     check_landing(landing)
     check_warehouse(warehouse)
     raise typer.Exit(_report_run(landing, warehouse, verbose=verbose, wait=wait))
@@ -210,6 +227,7 @@ def ingest(
     from orchestration.settings import WarehousePaths, reporting_timezone
     from orchestration.workfiles import private_files
 
+    check_settings()
     check_landing(landing)
     check_warehouse(warehouse)
     paths = WarehousePaths(warehouse.resolve())
@@ -386,6 +404,7 @@ def demo(
     """
     from orchestration.lock import WarehouseBusy, warehouse_lock
 
+    check_settings()
     check_warehouse(warehouse)
     if landing.exists() and not landing.is_dir():
         _usage_error(f"landing {landing} is a file, not a folder")

@@ -10,17 +10,22 @@ environment variables override them for a deployment.
 | KPITREE_WAREHOUSE | ./var/kpitree.duckdb | the published DuckDB file BI tools open |
 | KPITREE_REPORTING_TZ | vars.reporting_timezone | reporting timezone |
 | KPITREE_FISCAL_YEAR_START_MONTH | vars.fiscal_year_start_month | 1-12 |
+| KPITREE_NOW | the current time | the run's clock (ISO 8601; UTC without an offset): landing
+  timestamps later than it + 1 day are quarantined (see the accepted range at the end) |
 | DAGSTER_HOME | ./var/dagster_home | the Dagster instance; command-line runs are recorded there |
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
+
+from orchestration import contract as _contract
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -117,16 +122,17 @@ def dbt_vars_override() -> dict:
     return overrides
 
 
-# --- Accepted time range of landing values ------------------------------------------------
+# --- Accepted range of landing values --------------------------------------------------------
+# A number (amount, MRR, probability ...) larger in magnitude than this is quarantined:
+# it is a broken export, not a deal, and two such values would sum to infinity. 10^15 yen
+# is a thousand times the largest company's yearly revenue; money stays exact below 2^53.
+LARGEST_ACCEPTED_NUMBER = 1e15
+
 # Ingestion quarantines a timestamp or date outside these bounds, so that no single value
 # (2205-01-01, 0001-01-01, 9999-12-31) stretches the reporting calendar. Which upper bound
 # applies depends on the column's ``time_kind`` in the contract. The run's clock is the
 # current time in UTC unless KPITREE_NOW (an ISO 8601 timestamp; UTC when it has no
 # offset) pins it, e.g. for a reproducible re-run or a test.
-
-import datetime as _dt  # noqa: E402  (this block is self-contained)
-
-from orchestration import contract as _contract  # noqa: E402
 
 EARLIEST_ACCEPTED_DATE = _dt.date(2000, 1, 1)  # every kind: nothing earlier
 # How far past the run's clock each kind may lie: a timedelta, whole years, or None (no

@@ -268,6 +268,28 @@ def test_a_generic_source_folder_is_a_table_folder(tmp_path: Path) -> None:
     cli.check_landing(landing)  # no exit
 
 
+def test_a_broken_mapping_file_is_a_usage_error(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    (landing / "kintone").mkdir(parents=True)
+    mapping = landing / "kintone" / "_mapping.yml"
+    mapping.write_text("tables:\n  lead:\n    folder: x\n")
+    warehouse = str(tmp_path / "w.duckdb")
+    line = _usage(tmp_path, ["run", "--landing", str(landing), "--warehouse", warehouse])
+    assert line.startswith(f"{mapping}: tables.lead: not a canonical table (")
+    mapping.write_text("tables: [unclosed\n")
+    line = _usage(tmp_path, ["ingest", "--landing", str(landing), "--warehouse", warehouse])
+    assert line.startswith(f"{mapping}: not valid YAML")
+
+
+def test_a_run_clock_that_is_not_a_timestamp_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KPITREE_NOW", "tomorrow")
+    warehouse = str(tmp_path / "w.duckdb")
+    line = _usage(tmp_path, ["run", "--landing", str(T3), "--warehouse", warehouse])
+    assert line == "KPITREE_NOW: not an ISO 8601 timestamp: 'tomorrow'"
+
+
 def test_warehouse_that_cannot_be_written(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     folder.mkdir()

@@ -38,6 +38,7 @@ from orchestration.ingest.mapping import apply_mapping
 from orchestration.ingest.readers import stage_file
 from orchestration.ingest.sql import quote_ident
 from orchestration.ingest.validate import missing_required_columns, raw_table_ddl, validated_select
+from orchestration.settings import TimeBounds, time_bounds
 
 _QUOTED = re.compile(r"'[^']*'")
 
@@ -226,21 +227,30 @@ class Checked:
     reject_reason: str | None = None  # the whole file is rejected
 
 
-def check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path) -> Checked:
+def check_file(
+    con: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    workdir: Path,
+    bounds: TimeBounds | None = None,
+) -> Checked:
     """Read and validate ``file`` into the temp tables ``_checked`` and ``_stage_rejects``.
+
+    ``bounds`` is the run's accepted time range (default: computed from the clock now).
 
     Runs outside the write transaction: the temp tables belong to this connection.
     Anything that goes wrong rejects the file (never the run).
     """
     try:
-        return _check_file(con, file, workdir)
+        return _check_file(con, file, workdir, bounds or time_bounds())
     except UnreadableFile as exc:
         return Checked(0, None, str(exc))
     except Exception as exc:  # one file never stops the run
         return Checked(0, None, f"cannot read file ({_describe(exc)})")
 
 
-def _check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path) -> Checked:
+def _check_file(
+    con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path, bounds: TimeBounds
+) -> Checked:
     table = file.contract
     staged = stage_file(con, file, workdir)
     if table.normalize_headers:
@@ -255,9 +265,8 @@ def _check_file(con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path
     missing = missing_required_columns(table, staged.columns)
     if missing:
         return Checked(0, staged.encoding, "missing required column(s): " + ", ".join(missing))
-    con.execute(
-        f"create or replace temp table _checked as {validated_select(table, staged.columns)}"
-    )
+    select = validated_select(table, staged.columns, bounds)
+    con.execute(f"create or replace temp table _checked as {select}")
     return Checked(staged.rows_read, staged.encoding)
 
 
@@ -369,12 +378,13 @@ def ingest_landing(
     found = discover(landing)
     report = IngestReport(ignored_folders=found.ignored_folders)
     total = len(found.files)
+    bounds = time_bounds()  # one clock for every file of the run
     with tempfile.TemporaryDirectory(prefix="kpitree-ingest-") as tmp:
         workdir = Path(tmp)
         for index, file in enumerate(found.files, start=1):
             if progress:
                 progress(file.rel_path, index, total)
-            result = _ingest_file(con, file, workdir, (landing, workdir))
+            result = _ingest_file(con, file, workdir, (landing, workdir), bounds)
             if result is None:
                 report.skipped += 1
                 continue
@@ -384,7 +394,11 @@ def ingest_landing(
 
 
 def _ingest_file(
-    con: duckdb.DuckDBPyConnection, file: LandingFile, workdir: Path, folders: tuple[Path, ...]
+    con: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    workdir: Path,
+    folders: tuple[Path, ...],
+    bounds: TimeBounds,
 ) -> FileResult | None:
     """Apply one file in its own transaction; None when an earlier run applied it."""
     before = _stat_key(file.path)
@@ -404,7 +418,7 @@ def _ingest_file(
         applied, first = _seen(con, file, digest)
         if applied:
             return None
-        checked = None if first else check_file(con, file, workdir)
+        checked = None if first else check_file(con, file, workdir, bounds)
         if checked is not None and not checked.reject_reason and _stat_key(file.path) != before:
             # written to while it was read: what was read matches no content hash
             digest = None

@@ -86,7 +86,10 @@ def load_mapping(source_dir: Path) -> SourceMapping:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise MappingError(f"{path}: not valid YAML ({exc})") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise MappingError(f"{path}: not valid YAML{where} ({problem})") from exc
     tables = []
     for table, spec in (document.get("tables") or {}).items():
         where = f"{path}: tables.{table}"

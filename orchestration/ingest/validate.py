@@ -19,7 +19,7 @@ from orchestration.contract import (
     Table,
 )
 from orchestration.ingest.sql import quote_ident, sql_literal
-from orchestration.settings import TimeBounds, time_bounds
+from orchestration.settings import LARGEST_ACCEPTED_NUMBER, TimeBounds, time_bounds
 
 DUCKDB_TYPES = {
     "text": "varchar",
@@ -154,6 +154,10 @@ def _problems(column: Column, present: set[str], typed: str, bounds: TimeBounds)
             f"case when {v} is not null and {typed} is null then '{name}: ' || "
             f"case when try_cast({v} as double) is null then 'not a number' "
             f"else 'not a finite number' end || ': ' || {shown} end"
+        )
+        checks.append(
+            f"case when abs({typed}) > {LARGEST_ACCEPTED_NUMBER:.0f} then '{name}: ' || {shown} "
+            f"|| ' is larger in magnitude than {LARGEST_ACCEPTED_NUMBER:g}' end"
         )
     elif kind:
         checks.append(

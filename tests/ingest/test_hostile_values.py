@@ -94,7 +94,15 @@ CSV_AMOUNTS = [
     ("O07", "-Infinity", "50", "amount: not a finite number: '-Infinity'"),
     ("O08", "1e309", "50", "amount: not a finite number: '1e309'"),
     ("O09", "-1e309", "50", "amount: not a finite number: '-1e309'"),
-    ("O10", "1e308", "50", None),  # large but finite
+    # finite, but no amount: the settings' largest accepted magnitude is 1e15
+    ("O10", "1e308", "50", "amount: '1e308' is larger in magnitude than 1e+15"),
+    (
+        "O14",
+        "-1000000000000001",
+        "50",
+        "amount: '-1000000000000001' is larger in magnitude than 1e+15",
+    ),
+    ("O15", "1000000000000000", "50", None),  # exactly the bound: loads
     ("O11", "500000", "NaN", "probability: not a finite number: 'NaN'"),  # not "above 100"
     ("O12", "500000", "Infinity", "probability: not a finite number: 'Infinity'"),
     ("O13", "abc", "50", "amount: not a number: 'abc'"),

@@ -30,13 +30,6 @@ def write(landing: Path, relative: str, content: str | bytes) -> Path:
     return path
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    connection = duckdb.connect(str(tmp_path / "working.duckdb"))
-    yield connection
-    connection.close()
-
-
 def ingest(con, landing: Path, progress=None):
     return ingest_landing(con, landing, "Asia/Tokyo", progress)
 

@@ -43,13 +43,6 @@ def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KPITREE_NOW", NOW)
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    connection = duckdb.connect(str(tmp_path / "working.duckdb"))
-    yield connection
-    connection.close()
-
-
 def write(landing: Path, relative: str, text: str) -> str:
     path = landing / relative
     path.parent.mkdir(parents=True, exist_ok=True)

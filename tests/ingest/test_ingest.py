@@ -27,13 +27,6 @@ def write(landing: Path, relative: str, content: str | bytes, encoding: str = "u
     return path
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    connection = duckdb.connect(str(tmp_path / "working.duckdb"))
-    yield connection
-    connection.close()
-
-
 def ingest(con: duckdb.DuckDBPyConnection, landing: Path):
     return ingest_landing(con, landing, "Asia/Tokyo")
 

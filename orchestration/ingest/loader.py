@@ -36,7 +36,7 @@ from orchestration.ingest.discover import LandingFile, discover
 from orchestration.ingest.encoding import UnreadableFile, content_hash
 from orchestration.ingest.mapping import apply_mapping
 from orchestration.ingest.readers import stage_file
-from orchestration.ingest.sql import quote_ident
+from orchestration.ingest.sql import plain_reason, public_reason, quote_ident
 from orchestration.ingest.validate import missing_required_columns, raw_table_ddl, validated_select
 from orchestration.settings import TimeBounds, time_bounds
 
@@ -74,9 +74,15 @@ QUALITY_DDL = (
     # a working database created before these columns existed
     "alter table ingest.quarantine add column if not exists column_name varchar",
     "alter table ingest.quarantine add column if not exists row_key varchar",
+    # The reason with the values it quotes elided, for the published quarantine; rows from
+    # before it existed get everything between their outer quotes elided.
+    "alter table ingest.quarantine add column if not exists public_reason varchar",
+    "update ingest.quarantine set public_reason = regexp_replace(reason, '''.*''', '''…''') "
+    "where public_reason is null",
 )
 QUARANTINE_COLUMNS = (
-    "file, table_name, line, raw_row, reason, content_hash, quarantined_at, column_name, row_key"
+    "file, table_name, line, raw_row, reason, content_hash, quarantined_at, column_name, "
+    "row_key, public_reason"
 )
 # An absolute path (POSIX or Windows) inside a message.
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.])(?:/|[A-Za-z]:\\)[^\s'\"()<>,;]*")
@@ -212,8 +218,8 @@ def _reject_file(
 ) -> FileResult:
     con.execute(
         f"insert into ingest.quarantine ({QUARANTINE_COLUMNS}) "
-        "values (?, ?, null, null, ?, ?, ?, null, null)",
-        [file.rel_path, file.table, reason, digest, now],
+        "values (?, ?, null, null, ?, ?, ?, null, null, ?)",
+        [file.rel_path, file.table, reason, digest, now, reason],
     )
     return FileResult(file.rel_path, file.table, "rejected", message=reason)
 
@@ -306,9 +312,11 @@ def apply_file(
     )
     con.execute(
         f"insert into ingest.quarantine ({QUARANTINE_COLUMNS}) "
-        "select ?, ?, _line, _raw, _reason, ?, ?, _columns, _key from _checked "
-        "where _reason <> '' "
-        "union all select ?, ?, line, raw_row, reason, ?, ?, null, null from _stage_rejects",
+        f"select ?, ?, _line, _raw, {plain_reason('_reason')}, ?, ?, _columns, _key, "
+        f"{public_reason('_reason')} from _checked where _reason <> '' "
+        # the reader's reasons name the error kind and field counts, never a value
+        "union all select ?, ?, line, raw_row, reason, ?, ?, null, null, reason "
+        "from _stage_rejects",
         [file.rel_path, file.table, digest, now] * 2,
     )
     loaded, bad = con.execute(

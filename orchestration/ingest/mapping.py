@@ -40,7 +40,7 @@ import duckdb
 import yaml
 
 from orchestration.contract import TABLES
-from orchestration.ingest.sql import quote_ident, sql_literal
+from orchestration.ingest.sql import quote_ident, shown_value, sql_literal
 
 MAPPING_FILE = "_mapping.yml"
 FULL_WIDTH = "０１２３４５６７８９，．－＋：／　"
@@ -126,7 +126,7 @@ def _half_width(value: str) -> str:
 
 def _converted(rule: ColumnMapping, value: str) -> tuple[str, str | None]:
     """(SQL for the converted text, SQL for a failure reason or None)."""
-    shown = f"'''' || {value} || ''''"
+    shown = shown_value(value)
     name = rule.target
     if rule.convert in ("number", "yen", "man_yen"):
         cleaned = f"regexp_replace({_half_width(value)}, '[,\\s￥¥円]', '', 'g')"

@@ -18,7 +18,7 @@ from orchestration.contract import (
     Column,
     Table,
 )
-from orchestration.ingest.sql import quote_ident, sql_literal
+from orchestration.ingest.sql import quote_ident, shown_value, sql_literal
 from orchestration.settings import LARGEST_ACCEPTED_NUMBER, TimeBounds, time_bounds
 
 DUCKDB_TYPES = {
@@ -138,7 +138,7 @@ def _problems(column: Column, present: set[str], typed: str, bounds: TimeBounds)
     SQL of the typed value (see ``typed_expression``)."""
     name = column.name
     v = _value(column, present)
-    shown = f"'''' || {v} || ''''"
+    shown = shown_value(v)
     checks: list[str] = []
     if column.required:
         checks.append(f"case when {v} is null then '{name}: required value is missing' end")

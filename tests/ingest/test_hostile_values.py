@@ -19,6 +19,7 @@ import pytest
 
 from orchestration.contract import TABLES
 from orchestration.ingest import ingest_landing
+from orchestration.ingest.sql import plain_reason
 from orchestration.ingest.validate import validated_select
 from orchestration.settings import run_clock, time_bounds
 
@@ -297,7 +298,8 @@ def test_the_broken_columns_are_named_for_every_new_check(con) -> None:
     )
     bounds = time_bounds(dt.datetime(2026, 12, 3, 12, tzinfo=dt.UTC))
     result = con.execute(
-        f"select _key, _columns, _reason from ({validated_select(table, names, bounds)}) "
+        f"select _key, _columns, {plain_reason('_reason')} "
+        f"from ({validated_select(table, names, bounds)}) "
         "order by _line"
     ).fetchall()
     assert [(key, columns) for key, columns, _reason in result] == [

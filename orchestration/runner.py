@@ -24,7 +24,7 @@ from orchestration.jobs import nightly_kpi_job
 from orchestration.lock import warehouse_lock
 from orchestration.project import prepare_manifest
 from orchestration.settings import WarehousePaths, dagster_home
-from orchestration.workfiles import clear_run_leftovers, private_files, rotate_run_log
+from orchestration.workfiles import private_files, rotate_run_log
 
 Say = Callable[[str], None]
 
@@ -158,7 +158,6 @@ def run_pipeline(
     with ExitStack() as stack:
         stack.enter_context(warehouse_lock(paths.published, wait=wait, on_wait=say))
         stack.enter_context(private_files())
-        clear_run_leftovers(paths)
         rotate_run_log(paths)
         # Append mode: dbt's lines are appended to the same file through another handle.
         log_file = stack.enter_context(paths.run_log.open("a", encoding="utf-8"))

@@ -40,8 +40,6 @@ from orchestration.ingest.sql import plain_reason, public_reason, quote_ident
 from orchestration.ingest.validate import missing_required_columns, raw_table_ddl, validated_select
 from orchestration.settings import TimeBounds, time_bounds
 
-_QUOTED = re.compile(r"'[^']*'")
-
 QUALITY_DDL = (
     """
     create table if not exists ingest.ingest_log (
@@ -356,15 +354,15 @@ def _stat_key(path: Path) -> tuple[int, int] | None:
 
 
 def _reasons(con: duckdb.DuckDBPyConnection, file: str) -> Counter:
-    """Quarantine reasons of a file, grouped by rule: quoted values are elided so that
-    "amount: not a number: 'abc'" and "... 'xyz'" count as one reason."""
+    """Quarantine reasons of a file, grouped by rule: the public reasons, whose values are
+    elided, so that "amount: not a number: 'abc'" and "... 'xyz'" count as one reason."""
     rows = con.execute(
-        "select reason from ingest.quarantine where file = ? and line is not null", [file]
+        "select public_reason from ingest.quarantine where file = ? and line is not null", [file]
     ).fetchall()
     counter: Counter = Counter()
     for (reason,) in rows:
         for part in reason.split("; "):
-            counter[_QUOTED.sub("'…'", part.split(" (expected")[0])] += 1
+            counter[part.split(" (expected")[0]] += 1
     return counter
 
 

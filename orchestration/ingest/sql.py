@@ -21,9 +21,11 @@ def quote_ident(name: str) -> str:
 
 
 def shown_value(value_sql: str) -> str:
-    """SQL for a value quoted in a reason: ``'v'``, marked so that it can be elided."""
+    """SQL for a value quoted in a reason: ``'v'``, marked so that it can be elided. A
+    marker character inside the value itself is dropped, so it cannot end the span early."""
     start, end = sql_literal(VALUE_START), sql_literal(VALUE_END)
-    return f"'''' || {start} || {value_sql} || {end} || ''''"
+    value = f"replace(replace({value_sql}, {start}, ''), {end}, '')"
+    return f"'''' || {start} || {value} || {end} || ''''"
 
 
 def plain_reason(reason_sql: str) -> str:

@@ -544,3 +544,14 @@ def test_a_working_database_without_the_new_quarantine_columns_still_works(
         (3, "lead_score: not an integer: 'ten'", "lead_score", "L2")
     ]
     assert quarantine(con, "old.csv") == [(None, "old", None, None)]
+
+
+def test_a_value_holding_the_marker_characters_is_still_elided_whole(con, landing: Path) -> None:
+    """Reasons mark quoted values with two private-use characters; a value that holds
+    them itself must not end the elided span early."""
+    secret = "taro\ue001@example.jp"
+    write(landing, "leads/l.csv", f"{HEADER}\n{GOOD}\nL2,{secret},u1,1,2026-04-01T09:00:00,\n")
+    ingest(con, landing)
+    [row] = published(con, "quarantine")
+    assert row[4].startswith("lead_source: '…' is not one of (")
+    assert "example" not in row[4] and "taro" not in row[4]

@@ -16,7 +16,7 @@ Data Loader writes its headers in upper case (``"STAGENAME"``, ``"ISWON"``), whi
 normalise to ``stagename`` / ``iswon``: the word boundaries are gone. So every declared
 column with an underscore is declared a second time without underscores (``stagename``
 beside ``stage_name``), and staging takes whichever the file had (``salesforce_rows``
-in ``macros/adapters/salesforce_staging_models.sql`` applies the same rule).
+in ``macros/salesforce/salesforce_adapter.sql`` applies the same rule).
 
 Date fields (``CloseDate``, ``StartDate``, ...) are declared as timestamps on purpose:
 connectors write them as ``2018-12-19 00:00:00``, Data Loader as ``2018-12-19``; both are

@@ -36,7 +36,7 @@ DATALOADER = FIXTURES / "dataloader" / "landing"
 CONNECTOR = FIXTURES / "connector" / "landing"
 EXPECTED = FIXTURES / "dataloader" / "expected.csv"
 STAGING = REPO / "dbt_project" / "models" / "staging" / "salesforce"
-MACROS = REPO / "dbt_project" / "macros" / "adapters" / "salesforce_staging_models.sql"
+MACROS = REPO / "dbt_project" / "macros" / "salesforce" / "salesforce_adapter.sql"
 
 
 def _run(landing: Path, warehouse: Path):

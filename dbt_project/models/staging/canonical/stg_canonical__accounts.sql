@@ -24,7 +24,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('accounts') %}
+    {% for model in adapter_models('accounts') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

@@ -26,7 +26,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('activities') %}
+    {% for model in adapter_models('activities') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

@@ -22,7 +22,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('campaign_responses') %}
+    {% for model in adapter_models('campaign_responses') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

@@ -21,7 +21,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('campaigns') %}
+    {% for model in adapter_models('campaigns') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

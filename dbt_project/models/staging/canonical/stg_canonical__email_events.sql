@@ -23,7 +23,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('email_events') %}
+    {% for model in adapter_models('email_events') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

@@ -32,7 +32,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('leads') %}
+    {% for model in adapter_models('leads') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

@@ -28,7 +28,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('meetings') %}
+    {% for model in adapter_models('meetings') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

@@ -22,7 +22,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('opportunity_stage_history') %}
+    {% for model in adapter_models('opportunity_stage_history') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

@@ -26,7 +26,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('subscriptions') %}
+    {% for model in adapter_models('subscriptions') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

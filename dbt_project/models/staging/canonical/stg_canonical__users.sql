@@ -25,7 +25,7 @@ source as (
 landed as (
 
     select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_staging_models('users') %}
+    {% for model in adapter_models('users') %}
         union all
         select {{ columns | join(', ') }}, _file, _line
         from {{ ref(model) }}

@@ -1,5 +1,5 @@
 {#- Canonical table -> the HubSpot staging models that feed it. -#}
-{% macro hubspot_staging_models() -%}
+{% macro hubspot_adapter_models() -%}
     {{ return({
         'users': ['stg_hubspot__users', 'stg_hubspot__export_users'],
         'accounts': ['stg_hubspot__accounts'],

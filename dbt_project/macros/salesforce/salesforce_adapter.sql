@@ -1,5 +1,5 @@
 {#- Canonical table -> the Salesforce staging models that feed it. -#}
-{% macro salesforce_staging_models() -%}
+{% macro salesforce_adapter_models() -%}
     {{ return({
         'users': ['stg_salesforce__users'],
         'accounts': ['stg_salesforce__accounts'],

@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
-# `make dbt-build` builds the models on the first worked example.
+# `make dbt-build` builds the models on the first worked example and runs dbt's unit tests:
+# the one place they run (the nightly job's `dbt build` leaves them out).
 DBT_CHECK_WAREHOUSE := $(CURDIR)/var/dbt-check/kpitree.duckdb
 DBT_CHECK_LANDING := tests/fixtures/examples/t1-reading-and-funnel/landing
 
@@ -63,8 +64,12 @@ dbt-build: manifest
 		../$(BIN)/dbt build --profiles-dir . \
 		--target-path $(dir $(DBT_CHECK_WAREHOUSE))dbt --log-path $(dir $(DBT_CHECK_WAREHOUSE))dbt
 
+# Two processes share the pipeline runs (tests/conftest.py); tests marked serial rewrite
+# files every run reads, so they run afterwards, alone.
+PYTEST_WORKERS ?= 2
 pytest: manifest
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial"
+	$(BIN)/pytest -m serial
 
 test: lint dbt-build pytest
 

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from orchestration.generate import generate
 from orchestration.runner import run_pipeline
+from sample_data.generate import generate
 
 
 def _timed(label: str, action):

@@ -1,9 +1,10 @@
 """Great Expectations as Dagster asset checks, on the assets they guard.
 
-The lead-definition rules and drift checks sit on ``int_lead_definition_features``;
-the contract invariants on the staging models they read. Checks of severity
+The rules and drift checks of the shared MQL/SQL definition sit on
+``int_lead_definition_rule_results``, the model that judges them. Checks of severity
 ``error`` are blocking: when one fails, the publish step does not run and the
 published warehouse stays as it was. ``warn`` checks are recorded and published.
+The input contract's invariants are dbt tests, which dagster-dbt makes asset checks.
 """
 
 from dagster import (
@@ -15,18 +16,16 @@ from dagster import (
 )
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.assets.dbt import build_dbt_assets
 from orchestration.lead_definitions import default_definitions
 from orchestration.resources import KpitreeResource
-from orchestration.validation import INVARIANTS, validate
-
-FEATURES_MODEL = "int_lead_definition_features"
+from orchestration.validation import RULE_RESULTS_MODEL, validate
 
 
 def _spec(name: str, model: str, severity: str, description: str) -> AssetCheckSpec:
     return AssetCheckSpec(
         name=name,
-        asset=get_asset_key_for_model([kpi_dbt_assets], model),
+        asset=get_asset_key_for_model([build_dbt_assets()], model),
         blocking=severity == "error",
         description=f"[{severity}] {description}",
     )
@@ -34,16 +33,19 @@ def _spec(name: str, model: str, severity: str, description: str) -> AssetCheckS
 
 def check_specs() -> list[AssetCheckSpec]:
     definitions = default_definitions()
-    specs = [_spec(r.name, FEATURES_MODEL, r.severity, r.description) for r in definitions.rules]
-    specs += [_spec(c.name, FEATURES_MODEL, c.severity, c.description) for c in definitions.checks]
-    specs += [_spec(i.name, i.model, i.severity, i.description) for i in INVARIANTS]
+    specs = [
+        _spec(r.name, RULE_RESULTS_MODEL, r.severity, r.description) for r in definitions.rules
+    ]
+    specs += [
+        _spec(c.name, RULE_RESULTS_MODEL, c.severity, c.description) for c in definitions.checks
+    ]
     return specs
 
 
 @multi_asset_check(
     specs=check_specs(),
     name="great_expectations_checks",
-    description="The shared MQL/SQL definition and the input contract's invariants (GX).",
+    description="The rules and drift checks of the shared MQL/SQL definition (GX).",
 )
 def great_expectations_checks(context: AssetCheckExecutionContext, kpitree: KpitreeResource):
     paths = kpitree.paths
@@ -60,7 +62,7 @@ def great_expectations_checks(context: AssetCheckExecutionContext, kpitree: Kpit
         if outcome.threshold_percent is not None:
             metadata["threshold_percent"] = outcome.threshold_percent
         yield AssetCheckResult(
-            asset_key=get_asset_key_for_model([kpi_dbt_assets], outcome.model),
+            asset_key=get_asset_key_for_model([build_dbt_assets()], outcome.model),
             check_name=outcome.name,
             passed=outcome.passed,
             severity=(

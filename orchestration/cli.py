@@ -248,7 +248,7 @@ def ingest(
 
 
 def _generate_with_progress(out: Path, scale: int, seed: int) -> dict[str, int]:
-    from orchestration.generate import generate
+    from sample_data.generate import generate
 
     with Progress(
         TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), console=console
@@ -288,7 +288,7 @@ def generate(
 
 DEMO_SEED = 20260401
 DEMO_MARKER = ".kpitree-sample.json"  # in the landing folder: scale and seed it was made with
-# The sample data's fiscal year (orchestration.generate); its subscriptions start up to a
+# The sample data's fiscal year (sample_data.timeline); its subscriptions start up to a
 # year earlier, so the published calendar begins then, with no leads or calls yet.
 DEMO_YEAR = ("2025-04-01", "2026-03-31")
 DEMO_PLAN_AS_OF = "2026-04-01"  # plans from the sample's last three complete months
@@ -433,21 +433,6 @@ def demo(
     raise typer.Exit(code)
 
 
-_PLAN_RATE_OPTIONS = {
-    "avg_deal_size": "--avg-deal-size",
-    "meeting_win_rate": "--meeting-win-rate",
-    "meeting_held_rate": "--meeting-held-rate",
-    "appointment_rate": "--appointment-rate",
-    "connect_rate": "--connect-rate",
-}
-
-
-def _plan_number(name: str, value: object) -> str:
-    if name == "avg_deal_size":
-        return f"¥{float(value):,.0f}"
-    return f"{float(value):.2f}".rstrip("0").rstrip(".") + " %"
-
-
 def _plan_percent(
     ctx: typer.Context, param: typer.CallbackParam, value: str | None
 ) -> float | None:
@@ -473,8 +458,10 @@ def _plan_percent(
 
 
 def _plan_period(value: str) -> str:
-    if value not in ("month", "quarter", "fiscal_year"):
-        raise typer.BadParameter(f"{value!r} is not one of month, quarter, fiscal_year")
+    from orchestration.plan import PERIODS
+
+    if value not in PERIODS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(PERIODS)}")
     return value
 
 
@@ -578,19 +565,32 @@ def plan(
     import json
     from datetime import date
 
+    from orchestration.catalog import current_kpis
     from orchestration.plan import (
-        REQUIRED_RATES,
         PlanError,
+        plan_as_json,
         resolve_rates,
         reverse_plan,
         spread_calls,
         today_in,
-        working_days_in,
+    )
+    from orchestration.plan_report import (
+        choose_reps,
+        choose_working_days,
+        missing_rate_messages,
+        plan_rows,
+        planned_calls,
+        trailing_note,
     )
     from orchestration.settings import fiscal_year_start_month, reporting_timezone
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     say = err if as_json else console
+
+    def refuse(message: str) -> NoReturn:
+        err.print(message, style="red", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+
     day = date.fromisoformat(as_of) if as_of else today_in(reporting_timezone())
     given = {
         "avg_deal_size": avg_deal_size,
@@ -605,93 +605,61 @@ def plan(
             warehouse,
             months=trailing_months,
             as_of=day,
+            # The table spreads the calls over reps: without --reps, the warehouse counts them.
             need_warehouse=reps is None and not as_json,
         )
     except PlanError as error:
-        err.print(str(error), style="red", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
-    if resolved.missing:
-        for name in REQUIRED_RATES:
-            if name in resolved.missing:
-                err.print(
-                    f"missing {_PLAN_RATE_OPTIONS[name]} ({name}): {resolved.missing[name]}",
-                    style="red",
-                    markup=False,
-                )
-        raise typer.Exit(EXIT_USAGE)
-    values = resolved.values
+        refuse(str(error))
+    missing = missing_rate_messages(resolved.missing)
+    if missing:
+        refuse("\n".join(missing))
     try:
-        steps = reverse_plan(revenue, **values)
+        steps = reverse_plan(revenue, **resolved.values)
     except PlanError as error:
-        err.print(str(error), style="red", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
+        refuse(str(error))
 
-    trailing = resolved.trailing
-    taken = [name for name, source in resolved.sources.items() if source == "trailing"]
-    if taken and trailing is not None:
-        listed = ", ".join(f"{name} {_plan_number(name, values[name])}" for name in taken)
-        say.print(
-            f"taken from trailing actuals of {warehouse} ({trailing.window}, "
-            f"{len(trailing.months)} complete month(s)): {listed}",
-            markup=False,
-        )
+    note = trailing_note(resolved, warehouse)
+    if note:
+        say.print(note, markup=False)
     if as_json:
-        typer.echo(json.dumps([step.as_json() for step in steps], ensure_ascii=False))
+        typer.echo(json.dumps(plan_as_json(steps), ensure_ascii=False))
         raise typer.Exit(0)
 
     # The calls are spread over reps and working days: settle both before printing.
-    calls = next((step.required for step in steps if step.stage == "calls"), None)
-    rep_count, rep_source = reps, "--reps"
-    if calls is not None and rep_count is None:
-        if trailing is not None and trailing.reps:
-            rep_count, rep_source = trailing.reps, f"distinct callers in {trailing.window}"
-        else:
-            why = resolved.unavailable or f"nobody made a call in {trailing.window}"
-            err.print(
-                f"missing --reps: the planned calls are spread over the reps, and {why}",
-                style="red",
-                markup=False,
-            )
-            raise typer.Exit(EXIT_USAGE)
+    calls = planned_calls(steps)
+    spread_line = (
+        "contacted leads and calls not planned: give --appointment-rate and "
+        "--connect-rate (or a warehouse with their actuals)."
+    )
+    if calls is not None:
+        try:
+            rep_count = choose_reps(reps, resolved.trailing, resolved.unavailable)
+            days = choose_working_days(working_days, period, day, fiscal_year_start_month())
+            spread = spread_calls(calls, rep_count.value, days.value)
+        except PlanError as error:
+            refuse(str(error))
+        spread_line = (
+            f"架電 calls per rep per day: {calls:,} ÷ {rep_count.value} reps ({rep_count.source}) "
+            f"÷ {days.value} working days ({days.source}) = "
+            f"[bold]{float(spread.per_rep_day):.1f}[/bold] — benchmark {spread.benchmark:g} "
+            f"({spread.share_of_benchmark:.0f} % of it)"
+        )
 
     from rich.table import Table
 
-    from orchestration.catalog import current_kpis
-
-    kpis = current_kpis()
     table = Table(title=f"KGIから逆算  revenue ¥{revenue:,.0f} per {period}")
-    table.add_column("stage")
-    table.add_column("required", justify="right")
-    table.add_column("rate used", justify="right")
-    table.add_column("KPI")
-    table.add_column("source")
-    for step in steps:
-        table.add_row(
-            f"{step.label_ja} {step.stage}",
-            f"{step.required:,}",
-            f"÷ {_plan_number(step.rate_name, step.divisor)}",
-            f"{kpis.get(step.rate_name, {}).get('label_ja', '')} {step.rate_name}",
-            resolved.sources[step.rate_name],
-        )
+    for column, justify in (
+        ("stage", "left"),
+        ("required", "right"),
+        ("rate used", "right"),
+        ("KPI", "left"),
+        ("source", "left"),
+    ):
+        table.add_column(column, justify=justify)
+    for row in plan_rows(steps, resolved.sources, current_kpis()):
+        table.add_row(*row.cells())
     console.print(table)
-
-    if calls is None:
-        console.print(
-            "contacted leads and calls not planned: give --appointment-rate and "
-            "--connect-rate (or a warehouse with their actuals)."
-        )
-        raise typer.Exit(0)
-    days_source = "--working-days"
-    if working_days is None:
-        working_days = working_days_in(period, day, fiscal_year_start_month())
-        days_source = f"weekdays of the {period} of {day}"
-    spread = spread_calls(calls, rep_count, working_days)
-    console.print(
-        f"架電 calls per rep per day: {calls:,} ÷ {rep_count} reps ({rep_source}) "
-        f"÷ {working_days} working days ({days_source}) = "
-        f"[bold]{float(spread.per_rep_day):.1f}[/bold] — benchmark {spread.benchmark:g} "
-        f"({spread.share_of_benchmark:.0f} % of it)"
-    )
+    console.print(spread_line)
 
 
 @app.command("lint-tree")

@@ -1,4 +1,4 @@
-"""The canonical SFA/MA input contract (spec: input-contract.md), as data.
+"""The canonical SFA/MA input contract (docs/input-contract.md), as data.
 
 This module is the single place that names the landing tables, their columns,
 types, primary keys and allowed values. Ingestion validates against it, the

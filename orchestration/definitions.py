@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import Definitions, LoggerDefinition
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.assets.dbt import build_dbt_assets
 from orchestration.assets.ingest import canonical_raw_tables
 from orchestration.assets.publish import published_warehouse
 from orchestration.checks import great_expectations_checks
@@ -33,7 +33,7 @@ def build_definitions(
     """
     return Definitions(
         loggers=loggers,
-        assets=[canonical_raw_tables, kpi_dbt_assets, published_warehouse],
+        assets=[canonical_raw_tables, build_dbt_assets(), published_warehouse],
         asset_checks=[great_expectations_checks],
         jobs=[nightly_kpi_job],
         schedules=[nightly_kpi_schedule],

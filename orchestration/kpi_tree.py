@@ -1,5 +1,5 @@
-"""The KPI tree file (KGI → KSF → KPI) and its SMART check (kpi-catalog.md, "The KPI tree
-and the SMART check").
+"""The KPI tree file (KGI → KSF → KPI) and its SMART check (docs/outputs.md,
+`kpitree lint-tree`).
 
 A tree file is YAML::
 
@@ -38,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.catalog import ALL_GRAINS, current_kpis, published_grains
+from orchestration.catalog import ALL_GRAINS, current_kpis, published_grains, validate_catalog
 from orchestration.contract import DEPARTMENTS
 
 NODE_TYPES = ("kgi", "ksf", "kpi")
@@ -162,6 +162,10 @@ def _is_number(value: object) -> bool:
 def check_tree(data: Mapping, catalog: Mapping[str, Mapping] | None = None) -> LintResult:
     """Every problem of the tree, in file order (a node's problems in S, M, A, R, T order)."""
     kpis = current_kpis() if catalog is None else catalog
+    # The catalog's own problems (a formula over an undeclared measure, ...), per entry.
+    broken: dict[tuple, list[str]] = {}
+    for problem in validate_catalog() if catalog is None else ():
+        broken.setdefault((problem.kpi, problem.version), []).append(str(problem))
     problems: list[Problem] = []
     counts = dict.fromkeys(NODE_TYPES, 0)
     first_seen: dict[str, str] = {}
@@ -216,8 +220,11 @@ def check_tree(data: Mapping, catalog: Mapping[str, Mapping] | None = None) -> L
                 add(
                     "M",
                     f"kpi {kpi_name!r} is not a current KPI of the catalog "
-                    "(dbt_project/macros/kpi_catalog.sql), so nothing measures it",
+                    "(dbt_project/macros/kpi_catalog.yml), so nothing measures it",
                 )
+            else:
+                for problem in broken.get((str(kpi_name), entry.get("version")), []):
+                    add("M", f"its catalog entry is broken, so nothing measures it: {problem}")
 
         target = node.get("target")
         if node_type in ("kpi", "kgi"):

@@ -9,6 +9,7 @@ checked, and handed to its two consumers.
 from __future__ import annotations
 
 import csv
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,10 +151,18 @@ def default_definitions() -> LeadDefinitions:
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+    """Write ``path`` only when its content changes, and atomically: a dbt run reading
+    the seeds at that moment sees the old file or the new one, never a half-written one."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
 
 
 def write_seeds(definitions: LeadDefinitions | None = None, seed_dir: Path = SEED_DIR) -> Path:

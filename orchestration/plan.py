@@ -1,5 +1,5 @@
-"""KGIから逆算: the reverse plan from a revenue target down to calls (kpi-catalog.md,
-"Planning from the KGI").
+"""KGIから逆算: the reverse plan from a revenue target down to calls (docs/outputs.md,
+`kpitree plan`).
 
 The chain follows the sales-KPI article::
 

@@ -1,6 +1,8 @@
 """The one dbt project, found relative to this file (no relative imports here, so
 ``dagster-dbt project prepare-and-package --file orchestration/project.py`` works)."""
 
+import fcntl
+import functools
 import os
 import shutil
 import subprocess
@@ -10,6 +12,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+SEEDS_DIR = DBT_PROJECT_DIR.parent / "seeds"  # dbt_project.yml: seed-paths ../seeds
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -20,20 +23,48 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def prepare_manifest() -> Path:
-    """Write ``target/manifest.json`` from the models as they are now.
+@functools.cache
+def prepared_manifest() -> Path:
+    """``target/manifest.json`` written from the models as they are when first asked for.
 
     Dagster reads the manifest when the dbt assets are defined, so it must match the
     models dbt will build; a fresh clone has none, and an edited model makes it stale.
-    Parsing takes a few seconds and needs no database.
+    The first call in a process writes the seeds of the shared MQL/SQL definition and
+    parses the project (a few seconds, no database); later calls return the same path
+    without parsing again, so whichever module needs the manifest first prepares it and
+    the others reuse it. A model edited while a process runs is seen by the next process.
     """
+    target = dbt_project.project_dir / "target"
+    target.mkdir(exist_ok=True)
+    # Processes started together from one checkout (the test suite's workers, `dagster
+    # dev` and a command-line run) take turns; the second finds the manifest current.
+    with (target / ".prepare.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _prepare(target)
+    return dbt_project.manifest_path
+
+
+def _newest_input() -> float:
+    """When the newest file dbt parses was last changed (models, macros, tests, seeds,
+    the project and profile files)."""
+    project = dbt_project.project_dir
+    folders = [project / "models", project / "macros", project / "tests", SEEDS_DIR]
+    files = [project / "dbt_project.yml", project / "profiles.yml"]
+    files += [path for folder in folders if folder.is_dir() for path in folder.rglob("*")]
+    return max(path.stat().st_mtime for path in files if path.is_file())
+
+
+def _prepare(target: Path) -> None:
     from orchestration.lead_definitions import write_seeds
 
     # Runs keep dbt's per-run artifacts in the warehouse's work folder; older versions
     # left one target folder per run here (kpi_dbt_assets-<run>-<id>, ~30 MB each).
-    for stale in dbt_project.project_dir.joinpath("target").glob("kpi_dbt_assets-*"):
+    for stale in target.glob("kpi_dbt_assets-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    write_seeds()  # the seeds dbt reads the shared MQL/SQL definition from
+    write_seeds()  # the seeds dbt reads the shared MQL/SQL definition from (when changed)
+    manifest = dbt_project.manifest_path
+    if manifest.exists() and manifest.stat().st_mtime >= _newest_input():
+        return
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     env.pop("KPITREE_DBT_DATABASE", None)
     # No log file: a parse every run would grow logs/dbt.log; errors still reach stdout.
@@ -51,8 +82,7 @@ def prepare_manifest() -> Path:
         env=env,
         check=True,
     )
-    return dbt_project.manifest_path
 
 
 if __name__ == "__main__":
-    print(prepare_manifest())
+    print(prepared_manifest())

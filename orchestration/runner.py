@@ -9,7 +9,6 @@ The run is recorded in the Dagster instance under ``DAGSTER_HOME`` (default
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -22,7 +21,6 @@ from dagster import AssetCheckSeverity, DagsterInstance, logger
 
 from orchestration.jobs import nightly_kpi_job
 from orchestration.lock import warehouse_lock
-from orchestration.project import prepare_manifest
 from orchestration.settings import WarehousePaths, dagster_home
 from orchestration.workfiles import private_files, rotate_run_log
 
@@ -161,9 +159,8 @@ def run_pipeline(
         rotate_run_log(paths)
         # Append mode: dbt's lines are appended to the same file through another handle.
         log_file = stack.enter_context(paths.run_log.open("a", encoding="utf-8"))
-        if "orchestration.assets.dbt" not in sys.modules:
-            # The dbt assets read the manifest when first imported: make it current first.
-            prepare_manifest()
+        # Importing the definitions builds the dbt assets: the first time in a process, that
+        # parses the dbt project (orchestration.project.prepared_manifest).
         from orchestration.definitions import build_definitions
 
         defs = build_definitions(

@@ -1,12 +1,15 @@
-"""Shared test set-up: the dbt manifest that Dagster reads must exist before the
-Definitions are imported (a fresh clone has none)."""
+"""Shared test set-up: the dbt manifest that Dagster reads and the lead-definition seeds
+that dbt reads, written once per session (a fresh clone has neither)."""
 
 from __future__ import annotations
 
 import atexit
 import csv
+import fcntl
+import hashlib
 import math
 import os
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.project import prepare_manifest
+from orchestration.project import prepared_manifest
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "tests" / "fixtures" / "examples"
@@ -26,8 +29,9 @@ os.environ["DAGSTER_HOME"] = _DAGSTER_HOME
 atexit.register(shutil.rmtree, _DAGSTER_HOME, ignore_errors=True)
 
 
-# Once per test session, before anything imports the dbt assets.
-prepare_manifest()
+# Once per test session: the dbt assets reuse it, and tests that call dbt directly need
+# the seeds it writes.
+prepared_manifest()
 
 
 def current_kpi_value(
@@ -41,13 +45,11 @@ def current_kpi_value(
     """Rows of the current version of a KPI for one period and dimension value."""
     return con.execute(
         """
-        select v.value
-        from metrics.kpi_values as v
-        inner join metrics.kpi_definitions as d
-            on v.kpi_name = d.kpi_name and v.kpi_version = d.kpi_version
-        where d.is_current and v.kpi_name = ? and v.grain = ?
-            and v.period_start = cast(? as date) and v.dimension = ?
-            and v.dimension_value = ?
+        select value
+        from metrics.kpi_values_current
+        where kpi_name = ? and grain = ?
+            and period_start = cast(? as date) and dimension = ?
+            and dimension_value = ?
         """,
         [kpi_name, grain, period_start, dimension, dimension_value],
     ).fetchall()
@@ -91,3 +93,61 @@ def landing(tmp_path: Path) -> Path:
     folder = tmp_path / "landing"
     folder.mkdir()
     return folder
+
+
+# --- pipeline runs, one per landing folder per session ---------------------------------------
+
+
+class PipelineRuns:
+    """The real pipeline (ingest -> dbt build -> checks -> publish), run once per landing
+    folder per test session, also when pytest-xdist spreads the tests over processes (the
+    first process to need a run does it, under a file lock; the others read its outcome).
+    Tests read the shared published warehouse and never write to it; a test that goes on
+    from a run (another drop, a failing step) takes a copy."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def outcome(self, landing: Path):
+        """The :class:`orchestration.runner.RunOutcome` of the run on ``landing``; the
+        run must succeed."""
+        from orchestration.runner import run_pipeline
+
+        landing = landing.resolve()
+        key = hashlib.sha256(str(landing).encode()).hexdigest()[:12]
+        folder = self._root / f"{landing.parent.name}-{key}"
+        saved = folder / "outcome.pickle"
+        with (self._root / f"{key}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not saved.exists():
+                folder.mkdir()
+                outcome = run_pipeline(landing, folder / "kpitree.duckdb", say=lambda _: None)
+                assert outcome.success, f"{landing}: {outcome.failed_step}: {outcome.error}"
+                saved.write_bytes(pickle.dumps(outcome))
+        return pickle.loads(saved.read_bytes())
+
+    def published(self, landing: Path) -> Path:
+        """The published warehouse of the run on ``landing`` (read it only)."""
+        return self.outcome(landing).published
+
+    def copy(self, landing: Path, folder: Path) -> Path:
+        """A private copy in ``folder`` of the published warehouse and its working files
+        after the run on ``landing``; returns the copy's published file. A run on the copy
+        goes on exactly as a second run on the original would."""
+        from orchestration.settings import WarehousePaths
+
+        source = WarehousePaths(self.published(landing))
+        target = WarehousePaths(folder / source.published.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source.published, target.published)
+        shutil.copytree(source.workdir, target.workdir, symlinks=True)
+        return target.published
+
+
+@pytest.fixture(scope="session")
+def pipeline_runs(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> PipelineRuns:
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist every worker has its own base folder inside one shared parent.
+    shared = base if worker_id == "master" else base.parent
+    return PipelineRuns(shared / "pipeline-runs")

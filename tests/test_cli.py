@@ -1,10 +1,11 @@
-"""The command line: exit codes and messages of outputs.md."""
+"""The command line: exit codes and messages of docs/outputs.md."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from orchestration.cli import app
@@ -29,29 +30,47 @@ def test_run_with_a_missing_landing_folder_is_a_usage_error(tmp_path: Path) -> N
     assert "does not exist" in result.output
 
 
-def test_run_publishes_and_a_failed_publish_leaves_the_old_file(
-    tmp_path: Path, monkeypatch
+def test_a_failed_step_is_named_with_its_error_and_log_and_exits_1(
+    tmp_path: Path, monkeypatch, pipeline_runs
 ) -> None:
-    warehouse = tmp_path / "kpitree.duckdb"
-    first = runner.invoke(app, ["run", "--landing", str(T3), "--warehouse", str(warehouse)])
-    assert first.exit_code == 0, first.output
-    assert "published" in first.output
+    """A step that raises: the run stops there (no dbt build, nothing published), the
+    command line names the step and the error, prints where the full log is, exits 1."""
+    warehouse = pipeline_runs.copy(T3, tmp_path)  # published once already
     before = warehouse.read_bytes()
 
-    def broken_publish(working: Path, published: Path) -> list[str]:
+    def broken_ingest(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("orchestration.assets.publish.publish", broken_publish)
+    monkeypatch.setattr("orchestration.assets.ingest.ingest_landing", broken_ingest)
     args = ["run", "--verbose", "--landing", str(T3), "--warehouse", str(warehouse)]
-    second = runner.invoke(app, args)
-    assert second.exit_code == 1
-    assert "FAILED at step published_warehouse" in second.output
-    assert "disk full" in second.output
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "FAILED at step canonical_raw_tables" in result.output
+    assert "disk full" in result.output
     run_log = tmp_path / "kpitree_work" / "logs" / "run.log"
-    assert f"full log: {run_log}" in second.output
+    assert f"full log: {run_log}" in result.output
     assert "disk full" in run_log.read_text(encoding="utf-8")
-    assert " START sql " in second.output  # --verbose: every dbt line
+    assert " START sql " not in result.output  # dbt never ran
     assert warehouse.read_bytes() == before
+    assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_a_failed_publish_leaves_the_old_file(tmp_path: Path, monkeypatch, pipeline_runs) -> None:
+    """Publishing writes a new file beside the old one and moves it over in one step: a
+    failure before that step leaves the published file as it was and no leftovers."""
+    from orchestration.publish import publish
+    from orchestration.settings import WarehousePaths
+
+    paths = WarehousePaths(pipeline_runs.copy(T3, tmp_path))
+    before = paths.published.read_bytes()
+
+    def full_disk(source, destination):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("orchestration.publish.os.replace", full_disk)
+    with pytest.raises(OSError, match="disk full"):
+        publish(paths.working, paths.published)
+    assert paths.published.read_bytes() == before
     assert not list(tmp_path.glob("*.tmp*"))
 
 

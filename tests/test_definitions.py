@@ -33,7 +33,7 @@ def test_dbt_tests_are_asset_checks() -> None:
 
     checks = defs.resolve_asset_graph().asset_check_keys
     names = {(check.asset_key.to_user_string(), check.name) for check in checks}
-    assert ("staging/stg_canonical__leads", "unique_stg_canonical__leads_lead_id") in names
+    assert ("intermediate/int_leads", "unique_int_leads_lead_id") in names
 
 
 def test_nightly_schedule_runs_at_two_in_tokyo() -> None:

@@ -1,4 +1,4 @@
-"""The specification's worked examples, end to end: landing files -> published
+"""The worked examples (docs/README.md), end to end: landing files -> published
 warehouse, compared with the hand-computed expected.csv of each example."""
 
 from __future__ import annotations
@@ -14,16 +14,8 @@ EXAMPLE_NAMES = ["t1-reading-and-funnel", "t3-span-retention-pipeline"]
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from orchestration.runner import run_pipeline
-
-    warehouses = {}
-    for name in EXAMPLE_NAMES:
-        warehouse = tmp_path_factory.mktemp(name) / "kpitree.duckdb"
-        outcome = run_pipeline(EXAMPLES / name / "landing", warehouse, say=lambda _: None)
-        assert outcome.success, f"{name}: {outcome.failed_step}: {outcome.error}"
-        warehouses[name] = warehouse
-    return warehouses
+def published(pipeline_runs) -> dict[str, Path]:
+    return {name: pipeline_runs.published(EXAMPLES / name / "landing") for name in EXAMPLE_NAMES}
 
 
 def _cases():
@@ -51,17 +43,16 @@ def test_example_kpi_value(published: dict[str, Path], example: str, row: dict[s
 
 
 def test_reingest_of_the_same_folder_loads_nothing_and_keeps_values(
-    published: dict[str, Path],
+    pipeline_runs, tmp_path: Path
 ) -> None:
     """A second run on the same landing folder skips every file and republishes
     the same KPI values."""
     from orchestration.runner import run_pipeline
 
-    warehouse = published["t1-reading-and-funnel"]
+    landing = EXAMPLES / "t1-reading-and-funnel" / "landing"
+    warehouse = pipeline_runs.copy(landing, tmp_path)
     before = _snapshot(warehouse)
-    outcome = run_pipeline(
-        EXAMPLES / "t1-reading-and-funnel" / "landing", warehouse, say=lambda _: None
-    )
+    outcome = run_pipeline(landing, warehouse, say=lambda _: None)
     assert outcome.success, outcome.error
     assert outcome.ingest_summary.startswith("ingest: 0 new file(s), 16 already loaded")
     assert _snapshot(warehouse) == before

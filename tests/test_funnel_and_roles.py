@@ -113,17 +113,44 @@ def test_funnel_period_rates_are_the_catalog_rates(con: duckdb.DuckDBPyConnectio
                 count(*),
                 count(*) filter (where f.conversion_rate is distinct from v.value)
             from metrics.funnel as f
-            inner join metrics.kpi_values as v
+            inner join metrics.kpi_values_current as v
                 on f.grain = v.grain and f.period_start = v.period_start
                 and f.dimension = v.dimension and f.dimension_value = v.dimension_value
-            inner join metrics.kpi_definitions as d
-                on v.kpi_name = d.kpi_name and v.kpi_version = d.kpi_version
-            where f.method = 'period' and f.stage = ? and v.kpi_name = ? and d.is_current
+            where f.method = 'period' and f.stage = ? and v.kpi_name = ?
             """,
             [stage, kpi_name],
         ).fetchone()
         assert compared > 0, f"no {stage} rows to compare with {kpi_name}"
         assert mismatches == 0, f"{stage} vs {kpi_name}: {mismatches} of {compared} differ"
+
+
+def test_kpi_values_current_is_published_with_the_current_versions_only(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The published kpi_values_current holds exactly the kpi_values rows of the versions
+    kpi_definitions marks current (win_rate: v2 only), each with its definition's labels."""
+    key = "kpi_name, kpi_version, grain, period_start, dimension, dimension_value, value"
+    only_in_one = con.execute(
+        f"""
+        with expected as (
+            select v.*
+            from metrics.kpi_values as v
+            inner join metrics.kpi_definitions as d using (kpi_name, kpi_version)
+            where d.is_current
+        )
+        select count(*) from (
+            (select {key} from metrics.kpi_values_current except all select {key} from expected)
+            union all
+            (select {key} from expected except all select {key} from metrics.kpi_values_current)
+        )
+        """
+    ).fetchone()[0]
+    assert only_in_one == 0
+    versions = con.execute(
+        "select distinct kpi_version, label_ja from metrics.kpi_values_current "
+        "where kpi_name = 'win_rate'"
+    ).fetchall()
+    assert versions == [(2, "受注率")]
 
 
 def test_funnel_cohort_method_march_2026(con: duckdb.DuckDBPyConnection) -> None:

@@ -2,7 +2,7 @@
 
 Every figure is recomputed here from the written CSV files with csv and collections, not taken
 from the generator's internals, so a test fails when the files stop saying what the generator
-meant them to say. The lifecycle rules are re-implemented from lead-lifecycle.md on purpose.
+meant them to say. The lifecycle rules are re-implemented from docs/lead-lifecycle.md.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from orchestration.contract import BOOLEAN, DATE, INTEGER, NUMBER, TABLES, TIMESTAMP
-from orchestration.generate import generate
+from sample_data.generate import generate
 
 Rows = list[dict[str, str]]
 
 FY_FIRST, FY_LAST = dt.date(2025, 4, 1), dt.date(2026, 3, 31)
-# Defaults of lead-lifecycle.md, written out again so that the test does not trust the code.
+# Defaults of docs/lead-lifecycle.md, written out again so the test does not trust the code.
 MQL_SCORE_THRESHOLD = 50
 SQL_DIRECT_SOURCES = {"referral", "outbound", "partner"}
 SALES_DEPARTMENTS = {"inside_sales", "field_sales"}
@@ -293,7 +293,7 @@ def test_sources_campaigns_and_responses_cover_the_contract(data) -> None:
 
 
 def _violations(data: dict[str, Rows], department: dict[str, str]) -> dict[str, set[str]]:
-    """Leads breaking each rule of lead-lifecycle.md, rule text applied to the files."""
+    """Leads breaking each rule of docs/lead-lifecycle.md, rule text applied to the files."""
     engagement: dict[str, list[dt.datetime]] = defaultdict(list)
     for r in data["campaign_responses"]:
         engagement[r["lead_id"]].append(_at(r["responded_at"]))

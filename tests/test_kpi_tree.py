@@ -1,5 +1,5 @@
-"""The KPI tree file and its SMART check (kpi-catalog.md, "The KPI tree and the SMART
-check"): `kpitree lint-tree FILE` says which node breaks which letter."""
+"""The KPI tree file and its SMART check (docs/outputs.md, "The command line"):
+`kpitree lint-tree FILE` says which node breaks which letter."""
 
 from __future__ import annotations
 

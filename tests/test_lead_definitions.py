@@ -1,5 +1,6 @@
 """The one shared MQL/SQL definition: the file is validated, it drives both dbt and
-Great Expectations, and a failing error check blocks publishing."""
+Great Expectations, and a failing error check blocks publishing — a drift check of the
+definition (GX) as much as an error-severity invariant of the input contract (a dbt test)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,8 @@ def stricter_definitions(tmp_path: Path, monkeypatch):
     write_seeds()
 
 
+# Rewrites the seeds in the checkout that every run reads: not beside other runs.
+@pytest.mark.serial
 def test_a_threshold_change_in_the_file_changes_dbt_and_gx_and_blocks_publish(
     tmp_path: Path, stricter_definitions: Path
 ) -> None:
@@ -111,16 +114,15 @@ def test_a_threshold_change_in_the_file_changes_dbt_and_gx_and_blocks_publish(
 
 
 def test_mql_drift_blocks_publish_and_leaves_the_published_metrics_as_they_were(
-    tmp_path: Path,
+    tmp_path: Path, pipeline_runs
 ) -> None:
     from orchestration.runner import run_pipeline
 
     landing = tmp_path / "landing"
     shutil.copytree(T1, landing)
-    warehouse = tmp_path / "kpitree.duckdb"
-    first = run_pipeline(landing, warehouse, say=lambda _: None)
-    assert first.success, first.error
+    first = pipeline_runs.outcome(T1)  # the first run on these files, shared
     assert first.data_docs is not None and first.data_docs.exists()
+    warehouse = pipeline_runs.copy(T1, tmp_path / "warehouse")
     published_before = warehouse.read_bytes()
 
     # A new drop re-flags L1 with a score of 10: the only MQL now breaks the definition.
@@ -134,4 +136,32 @@ def test_mql_drift_blocks_publish_and_leaves_the_published_metrics_as_they_were(
     assert not second.success
     assert second.failed_step == "great_expectations_checks"
     assert "mql_definition_drift" in second.check_failures[0]
+    assert warehouse.read_bytes() == published_before
+
+
+def test_a_second_currency_fails_its_dbt_test_and_blocks_publish(
+    tmp_path: Path, pipeline_runs
+) -> None:
+    """one_currency_in_opportunities is a dbt test of severity error on int_opportunities:
+    a drop with a USD deal beside the JPY ones fails it, the dbt step fails, and the
+    published file stays exactly as it was."""
+    from orchestration.runner import run_pipeline
+
+    landing = tmp_path / "landing"
+    shutil.copytree(T1, landing)
+    warehouse = pipeline_runs.copy(T1, tmp_path / "warehouse")
+    published_before = warehouse.read_bytes()
+
+    (landing / "opportunities" / "opportunities_usd.csv").write_text(
+        "opportunity_id,account_id,owner_id,opportunity_type,stage,amount,currency,"
+        "created_at,is_closed,is_won,updated_at\n"
+        "O9,X,u2,new_business,negotiation,5000,USD,2026-04-20T10:00:00,false,false,"
+        "2026-04-20T10:00:00\n",
+        encoding="utf-8",
+    )
+    outcome = run_pipeline(landing, warehouse, say=lambda _: None)
+    assert not outcome.success
+    assert outcome.failed_step == "kpi_dbt_assets"
+    [failure] = outcome.check_failures
+    assert failure.startswith("one_currency_in_opportunities on intermediate/int_opportunities")
     assert warehouse.read_bytes() == published_before

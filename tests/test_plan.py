@@ -1,4 +1,4 @@
-"""KGIから逆算 (kpi-catalog.md, "Planning from the KGI"): the reverse plan, its exact
+"""KGIから逆算 (docs/outputs.md, `kpitree plan`): the reverse plan, its exact
 rounding, trailing actuals from a hand-built warehouse, and `kpitree plan`."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from orchestration.catalog import current_kpis
@@ -18,6 +19,8 @@ from orchestration.cli import app
 from orchestration.plan import (
     RATE_NAMES,
     PlanError,
+    ResolvedRates,
+    TrailingRates,
     calls_per_rep_day_benchmark,
     period_bounds,
     reverse_plan,
@@ -25,6 +28,18 @@ from orchestration.plan import (
     trailing_rates,
     weekdays,
     working_days_in,
+)
+from orchestration.plan_report import (
+    Chosen,
+    PlanRow,
+    choose_reps,
+    choose_working_days,
+    format_rate,
+    missing_rate_messages,
+    plan_rows,
+    planned_calls,
+    rate_option,
+    trailing_note,
 )
 
 runner = CliRunner()
@@ -303,6 +318,113 @@ def test_the_warehouse_is_opened_read_only(warehouse: Path) -> None:
     before = warehouse.read_bytes()
     trailing_rates(warehouse, as_of=date(2026, 4, 20))
     assert warehouse.read_bytes() == before
+
+
+# --- what kpitree plan settles around the chain -----------------------------------------
+
+Q1 = (date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1))
+
+
+def test_the_rep_count_is_given_else_the_trailing_callers_else_an_error_naming_reps() -> None:
+    callers = TrailingRates(months=Q1, reps=3)
+    assert choose_reps(5, callers) == Chosen(5, "--reps")  # given wins over the warehouse
+    assert choose_reps(None, callers) == Chosen(3, "distinct callers in 2026-01..2026-03")
+    with pytest.raises(PlanError, match="missing --reps") as error:
+        choose_reps(None, TrailingRates(months=(date(2026, 3, 1),), reps=0))
+    assert "nobody made a call in 2026-03" in str(error.value)
+    with pytest.raises(PlanError, match="missing --reps") as error:
+        choose_reps(None, None, "no warehouse at /x/kpitree.duckdb")
+    assert str(error.value).endswith("no warehouse at /x/kpitree.duckdb")
+    with pytest.raises(PlanError, match="missing --reps"):
+        choose_reps(None, None)
+
+
+def test_working_days_are_given_else_the_weekdays_of_the_period() -> None:
+    assert choose_working_days(18, "month", date(2026, 4, 15)) == Chosen(18, "--working-days")
+    # April 2026 starts on a Wednesday: 4 weeks (20 weekdays) + Wed 29, Thu 30 = 22
+    assert choose_working_days(None, "month", date(2026, 4, 15)) == Chosen(
+        22, "weekdays of the month of 2026-04-15"
+    )
+    # April 22 + May 21 (Fri 1st: 20 + Fri 29) + June 22 (Mon 1st: 20 + Mon 29, Tue 30) = 65
+    assert choose_working_days(None, "quarter", date(2026, 4, 15)).value == 65
+    # 2025-04-01 (a Tuesday) .. 2026-03-31: 52 weeks (260 weekdays) + Tuesday 2026-03-31
+    assert choose_working_days(None, "fiscal_year", date(2026, 2, 1)) == Chosen(
+        261, "weekdays of the fiscal_year of 2026-02-01"
+    )
+    # a fiscal year from January is the calendar year 2026: 52 weeks + Thursday 2026-12-31
+    assert choose_working_days(None, "fiscal_year", date(2026, 2, 1), 1).value == 261
+    with pytest.raises(PlanError, match="period"):
+        choose_working_days(None, "week", date(2026, 4, 15))
+
+
+def test_every_rate_has_the_option_named_after_it() -> None:
+    assert rate_option("meeting_win_rate") == "--meeting-win-rate"
+    plan_command = typer.main.get_command(app).commands["plan"]
+    options = {opt for param in plan_command.params for opt in param.opts}
+    assert {rate_option(name) for name in RATE_NAMES} <= options
+
+
+def test_rates_are_shown_in_yen_or_percent() -> None:
+    assert format_rate("avg_deal_size", Fraction(40_000_000, 5)) == "¥8,000,000"
+    assert format_rate("meeting_win_rate", Fraction(25, 2)) == "12.5 %"
+    assert format_rate("meeting_held_rate", Fraction(200, 3)) == "66.67 %"
+    assert format_rate("connect_rate", 25) == "25 %"
+
+
+def test_missing_required_rates_name_their_options_in_chain_order() -> None:
+    missing = {"meeting_held_rate": "not given, and x", "avg_deal_size": "not given, and y"}
+    assert missing_rate_messages(missing) == [
+        "missing --avg-deal-size (avg_deal_size): not given, and y",
+        "missing --meeting-held-rate (meeting_held_rate): not given, and x",
+    ]
+    assert missing_rate_messages({}) == []
+
+
+def test_calls_are_planned_only_when_the_chain_reaches_them() -> None:
+    assert planned_calls(reverse_plan(100_000_000, 5_000_000, 25, 50, 40, 25)) == 1600
+    assert planned_calls(reverse_plan(100_000_000, 5_000_000, 25, 50, 40)) is None
+
+
+def test_the_table_rows_show_each_stage_its_rate_kpi_and_source() -> None:
+    steps = reverse_plan(100_000_000, 5_000_000, 25, 50)
+    sources = {
+        "avg_deal_size": "given",
+        "meeting_win_rate": "trailing",
+        "meeting_held_rate": "given",
+    }
+    # meeting_held_rate has no label here: the row shows its name alone
+    kpis = {
+        "avg_deal_size": {"label_ja": "平均受注単価"},
+        "meeting_win_rate": {"label_ja": "受注率"},
+    }
+    assert plan_rows(steps, sources, kpis) == [
+        PlanRow("受注 won", "20", "÷ ¥5,000,000", "平均受注単価 avg_deal_size", "given"),
+        PlanRow("商談 meetings", "80", "÷ 25 %", "受注率 meeting_win_rate", "trailing"),
+        PlanRow("アポ appointments", "160", "÷ 50 %", "meeting_held_rate", "given"),
+    ]
+    label = current_kpis()["meeting_held_rate"]["label_ja"]
+    assert plan_rows(steps, sources, current_kpis())[2].kpi == f"{label} meeting_held_rate"
+
+
+def test_the_trailing_note_lists_the_rates_taken_from_actuals() -> None:
+    values = {
+        "avg_deal_size": Fraction(8_000_000),
+        "meeting_win_rate": Fraction(25, 2),
+        "meeting_held_rate": Fraction(50),
+    }
+    sources = {
+        "avg_deal_size": "trailing",
+        "meeting_win_rate": "trailing",
+        "meeting_held_rate": "given",
+    }
+    trailing = TrailingRates(months=Q1)
+    resolved = ResolvedRates(values, sources, {}, trailing, None)
+    assert trailing_note(resolved, Path("w.duckdb")) == (
+        "taken from trailing actuals of w.duckdb (2026-01..2026-03, 3 complete month(s)): "
+        "avg_deal_size ¥8,000,000, meeting_win_rate 12.5 %"
+    )
+    all_given = ResolvedRates(values, dict.fromkeys(values, "given"), {}, trailing, None)
+    assert trailing_note(all_given, Path("w.duckdb")) is None
 
 
 # --- kpitree plan ----------------------------------------------------------------------

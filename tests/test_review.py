@@ -18,9 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingest import ingest_landing
 from orchestration.project import DBT_PROJECT_DIR, dbt_executable
-from orchestration.settings import reporting_timezone
+from orchestration.settings import WarehousePaths, reporting_timezone
 from tests.conftest import EXAMPLES, REPO
 
 LANDING = EXAMPLES / "t1-reading-and-funnel" / "landing"
@@ -79,7 +78,9 @@ def _dbt_build(database: Path, work: Path, variables: dict, *extra: str) -> None
         dbt_executable(),
         "build",
         "--select",
-        "+kpi_attainment +kpi_alerts +kpi_history",
+        "kpi_attainment kpi_alerts kpi_history",
+        "--exclude",
+        "resource_type:unit_test",
         "--vars",
         json.dumps(variables),
         "--profiles-dir",
@@ -116,13 +117,15 @@ def _state(database: Path) -> dict[str, list[dict]]:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """The warehouse's tables after each of the three builds."""
+def builds(tmp_path_factory: pytest.TempPathFactory, pipeline_runs) -> dict[str, dict]:
+    """The warehouse's tables after each of three builds of the review models, on the
+    session's shared run of the example (every upstream model built and checked), from
+    before the review history's first build."""
     work = tmp_path_factory.mktemp("review")
-    database = work / "working.duckdb"
+    database = WarehousePaths(pipeline_runs.copy(LANDING, work)).working
     con = duckdb.connect(str(database))
     try:
-        ingest_landing(con, LANDING, reporting_timezone())
+        con.execute("drop table metrics.kpi_history")
     finally:
         con.close()
     states = {}

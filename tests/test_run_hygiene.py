@@ -48,14 +48,23 @@ def _entries(folder: Path) -> set[str]:
 # --- three runs of one landing folder, shared by the tests below ----------------------------
 
 
+def _nightly_runs() -> int:
+    with DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
+        return sum(run.job_name == "nightly_kpi_job" for run in instance.get_runs())
+
+
 @pytest.fixture(scope="module")
-def three_runs(tmp_path_factory) -> dict:
+def three_runs(tmp_path_factory, pipeline_runs) -> dict:
+    """A warehouse after its first run, then two more command-line runs on the same
+    landing folder (the first run is the session's shared run, copied)."""
     root = tmp_path_factory.mktemp("hygiene")
-    warehouse = root / "kpitree.duckdb"
+    warehouse = pipeline_runs.copy(T3, root)
     paths = WarehousePaths(warehouse)
-    outputs, sizes = [], []
-    for _ in range(3):
-        result = runner.invoke(app, ["run", "--landing", str(T3), "--warehouse", str(warehouse)])
+    nightly_before = _nightly_runs()
+    outputs, sizes = [], [None]
+    for verbose in (["--verbose"], []):
+        args = ["run", *verbose, "--landing", str(T3), "--warehouse", str(warehouse)]
+        result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
         sizes.append(
@@ -68,7 +77,13 @@ def three_runs(tmp_path_factory) -> dict:
                 "entries": _entries(root),
             }
         )
-    return {"root": root, "paths": paths, "outputs": outputs, "sizes": sizes}
+    return {
+        "root": root,
+        "paths": paths,
+        "outputs": outputs,
+        "sizes": sizes,
+        "recorded": _nightly_runs() - nightly_before,
+    }
 
 
 def test_nothing_grows_from_run_to_run(three_runs) -> None:
@@ -98,9 +113,16 @@ def test_output_is_one_line_per_step_and_a_dbt_summary(three_runs) -> None:
     for step in STEPS:
         assert sum(f"({step})" in line and line.startswith("[step]") for line in lines) == 1
     assert re.search(r"^  dbt: \d+ nodes, 0 errors, \d+ warnings?$", output, re.M), output
+    assert re.search(r"^published .+ in \d+ s$", output, re.M), output
     assert "START sql" not in output and " of " not in output  # no per-node dbt lines
     assert len(lines) < 30, output
     assert not ANSI.search(output)
+
+
+def test_verbose_prints_every_dbt_line_too(three_runs) -> None:
+    output = three_runs["outputs"][0]  # the run with --verbose
+    assert " START sql " in output
+    assert re.search(r"^published .+ in \d+ s$", output, re.M), output
 
 
 def test_the_full_log_is_kept_in_the_work_folder(three_runs) -> None:
@@ -121,9 +143,7 @@ def test_working_files_are_private_and_the_published_file_is_readable(three_runs
 
 
 def test_command_line_runs_are_recorded_in_the_dagster_instance(three_runs) -> None:
-    with DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
-        runs = instance.get_runs()
-    assert sum(run.job_name == "nightly_kpi_job" for run in runs) >= 3
+    assert three_runs["recorded"] == 2  # each command-line run, once
 
 
 # --- one run at a time ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 {#
     How an actual is judged against its target (models/metrics/review).
 
-    The per-KPI traits come from the catalog (macros/kpi_catalog.sql):
+    The per-KPI traits come from the catalog (macros/kpi_catalog.yml):
       direction: lower_is_better  less is better; the status test flips.
       point_in_time: true         a level at the period's end (not a flow that
                                   accrues day by day), so never projected.

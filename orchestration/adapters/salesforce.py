@@ -16,12 +16,13 @@ Data Loader writes its headers in upper case (``"STAGENAME"``, ``"ISWON"``), whi
 normalise to ``stagename`` / ``iswon``: the word boundaries are gone. So every declared
 column with an underscore is declared a second time without underscores (``stagename``
 beside ``stage_name``), and staging takes whichever the file had (``salesforce_rows``
-in ``macros/salesforce/salesforce_adapter.sql`` applies the same rule).
+in ``macros/salesforce/salesforce_rows.sql`` applies the same rule).
 
 Date fields (``CloseDate``, ``StartDate``, ...) are declared as timestamps on purpose:
 connectors write them as ``2018-12-19 00:00:00``, Data Loader as ``2018-12-19``; both are
-ISO 8601 timestamps, and staging takes the local date. The mapping onto the canonical
-contract happens in dbt: ``dbt_project/models/staging/salesforce/``.
+ISO 8601 timestamps, and the mapping takes the local date. In dbt, one staging model
+per object (``dbt_project/models/staging/salesforce/``) takes the current records, and
+the mapping onto the canonical contract is ``dbt_project/models/intermediate/salesforce/``.
 
 Each timestamp is an event (``time_kind`` EVENT, the default) unless declared otherwise:
 dates set ahead (``CloseDate``, an Event's start, a Campaign's ``StartDate``, a Contract's

@@ -1,5 +1,15 @@
-"""The dbt project as Dagster assets; dbt tests become asset checks."""
+"""The dbt project as Dagster assets; dbt's data tests become asset checks.
 
+The assets are built by :func:`build_dbt_assets`, not at import: they are defined from the
+manifest, which :func:`orchestration.project.prepared_manifest` writes once per process,
+so importing this module never parses the project and every caller gets one definition.
+
+The nightly build leaves dbt's unit tests out (:data:`BUILD_ARGS`): they test the SQL
+logic on fixed inputs, not the night's data, so they run once where the models are
+checked (``make dbt-build`` in ``make test``), not in every run of the job.
+"""
+
+import functools
 import json
 import sys
 from collections.abc import Iterator
@@ -8,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, AssetsDefinition
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.lead_definitions import write_seeds
-from orchestration.project import dbt_project
+from orchestration.project import dbt_project, prepared_manifest
 from orchestration.resources import KpitreeResource
 from orchestration.settings import dbt_vars_override
 from orchestration.workfiles import make_private
@@ -24,6 +34,9 @@ NODE_DONE_EVENTS = frozenset(
 PROGRESS_STEPS = 4  # a progress line at each quarter of the nodes
 # Marks a log message as a progress line for the command line (see orchestration.runner).
 PROGRESS = {"kpitree_progress": True}
+# The job's dbt command: every model, seed and data test, no unit test. dbt's own flag, not
+# an --exclude selector, so it holds whatever --select dagster-dbt adds for a subset.
+BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
 
 
 @dataclass
@@ -97,12 +110,26 @@ def _dbt_events(invocation, sink: _LineSink) -> Iterator:
         yield event
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
-def kpi_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, kpitree: KpitreeResource):
-    """Build and test every model in the working warehouse."""
+@functools.cache
+def build_dbt_assets() -> AssetsDefinition:
+    """The dbt models, seeds and sources as Dagster assets (``kpi_dbt_assets``), their data
+    tests as asset checks; defined once per process from :func:`prepared_manifest`."""
+
+    @dbt_assets(manifest=prepared_manifest(), project=dbt_project)
+    def kpi_dbt_assets(
+        context: AssetExecutionContext, dbt: DbtCliResource, kpitree: KpitreeResource
+    ):
+        """Build and test every model in the working warehouse."""
+        yield from _dbt_build(context, dbt, kpitree)
+
+    return kpi_dbt_assets
+
+
+def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, kpitree: KpitreeResource):
+    """``dbt build`` without unit tests, its events turned into Dagster's, with progress."""
     # The shared MQL/SQL definition reaches dbt as seeds written from its one file.
     write_seeds()
-    args = ["build"]
+    args = list(BUILD_ARGS)
     overrides = dbt_vars_override()
     if overrides:
         args += ["--vars", json.dumps(overrides)]

@@ -4,11 +4,11 @@ import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
 from dagster_dbt import get_asset_keys_by_output_name_for_source
 
-from orchestration.assets.dbt import PROGRESS, PROGRESS_STEPS, kpi_dbt_assets
+from orchestration.assets.dbt import PROGRESS, PROGRESS_STEPS, build_dbt_assets
 from orchestration.ingest import ingest_landing
 from orchestration.resources import KpitreeResource
 
-RAW_ASSET_KEYS = get_asset_keys_by_output_name_for_source([kpi_dbt_assets], "canonical")
+RAW_ASSET_KEYS = get_asset_keys_by_output_name_for_source([build_dbt_assets()], "canonical")
 
 
 @multi_asset(

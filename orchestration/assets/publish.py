@@ -3,25 +3,27 @@
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.assets.dbt import build_dbt_assets
 from orchestration.publish import publish
 from orchestration.resources import KpitreeResource
 
-# Publishing waits for these models and for the blocking checks on them.
+# Publishing waits for these models and for the blocking checks on them: the
+# definition's drift checks (GX) on the rule results, the one-currency tests (dbt).
 PUBLISHED_MODELS = (
     "kpi_values",
+    "kpi_values_current",
     "kpi_definitions",
     "lead_definition_violations",
-    "int_lead_definition_features",
-    "stg_canonical__opportunities",
-    "stg_canonical__subscriptions",
+    "int_lead_definition_rule_results",
+    "int_opportunities",
+    "int_subscriptions",
 )
 PUBLISHED_ASSET_KEY = AssetKey("published_warehouse")
 
 
 @asset(
     key=PUBLISHED_ASSET_KEY,
-    deps=[get_asset_key_for_model([kpi_dbt_assets], name) for name in PUBLISHED_MODELS],
+    deps=[get_asset_key_for_model([build_dbt_assets()], name) for name in PUBLISHED_MODELS],
     group_name="publish",
 )
 def published_warehouse(

@@ -36,7 +36,8 @@ DATALOADER = FIXTURES / "dataloader" / "landing"
 CONNECTOR = FIXTURES / "connector" / "landing"
 EXPECTED = FIXTURES / "dataloader" / "expected.csv"
 STAGING = REPO / "dbt_project" / "models" / "staging" / "salesforce"
-MACROS = REPO / "dbt_project" / "macros" / "salesforce" / "salesforce_adapter.sql"
+INTERMEDIATE = REPO / "dbt_project" / "models" / "intermediate" / "salesforce"
+MACROS = REPO / "dbt_project" / "macros" / "salesforce" / "salesforce_adapter_models.sql"
 
 
 def _run(landing: Path, warehouse: Path):
@@ -104,12 +105,12 @@ def test_sources_yml_lists_every_declared_table() -> None:
     }
 
 
-def test_every_listed_staging_model_exists() -> None:
+def test_every_listed_adapter_model_exists() -> None:
     block = MACROS.read_text("utf-8").split("{%- endmacro %}")[0]
-    models = set(re.findall(r"'(stg_salesforce__\w+)'", block))
+    models = set(re.findall(r"'(int_salesforce__\w+)'", block))
     assert len(models) == 10
     for model in models:
-        assert (STAGING / f"{model}.sql").exists(), model
+        assert (INTERMEDIATE / f"{model}.sql").exists(), model
 
 
 # --- ingestion of vendor-shaped files --------------------------------------------------
@@ -215,7 +216,7 @@ def test_data_loader_staging_maps_people_and_drops_deleted(dataloader_run) -> No
     con = duckdb.connect(str(dataloader_run.working), read_only=True)
     try:
         users = con.execute(
-            "select user_id, department, team from staging.stg_canonical__users order by 1"
+            "select user_id, department, team from intermediate.int_users order by 1"
         ).fetchall()
         assert users == [
             ("0055g00000SFU01", "inside_sales", "IS East"),
@@ -223,7 +224,7 @@ def test_data_loader_staging_maps_people_and_drops_deleted(dataloader_run) -> No
             ("0055g00000SFU03", "marketing", "東京"),
             ("0055g00000SFU05", "customer_success", None),
         ]  # the integration user (no department) is left out, with a warning
-        leads = con.execute("select lead_id from staging.stg_canonical__leads order by 1")
+        leads = con.execute("select lead_id from intermediate.int_leads order by 1")
         assert [r[0] for r in leads.fetchall()] == [
             "00Q5g00000SFL01",
             "00Q5g00000SFL02",
@@ -231,13 +232,12 @@ def test_data_loader_staging_maps_people_and_drops_deleted(dataloader_run) -> No
             "00Q5g00000SFL04",
         ]
         (opportunity_lead,) = con.execute(
-            "select lead_id from staging.stg_canonical__opportunities "
+            "select lead_id from intermediate.int_opportunities "
             "where opportunity_id = '0065g00000SFO01'"
         ).fetchone()
         assert opportunity_lead == "00Q5g00000SFL01"
         (name,) = con.execute(
-            "select campaign_name from staging.stg_canonical__campaigns "
-            "where campaign_type = 'webinar'"
+            "select campaign_name from intermediate.int_campaigns where campaign_type = 'webinar'"
         ).fetchone()
         assert name == "春のウェビナー"  # CP932 file read as such
     finally:

@@ -4,10 +4,10 @@
 inside sales, field sales and marketing; a user who changes team in a later drop; a lead whose
 sql_at arrives in a later drop; ``Z`` / ``+09:00`` / offset-less timestamps that move events
 across day, month and fiscal-year edges in Asia/Tokyo). ``handbuilt/expected.csv`` holds the
-KPI values computed by hand from kpi-catalog.md, one per row with the reasoning in ``why``;
+KPI values computed by hand from docs/kpi-catalog.md, one per row with the reasoning in ``why``;
 they were never copied from a pipeline run.
 
-The data set keeps every lead inside the shared MQL / SQL definition (lead-lifecycle.md), so
+The data set keeps every lead inside the shared MQL / SQL definition (docs/lead-lifecycle.md), so
 the drift checks that gate publishing cannot stop the run.
 """
 
@@ -26,14 +26,8 @@ EXPECTED = HERE / "handbuilt" / "expected.csv"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from orchestration.runner import run_pipeline
-
-    outcome = run_pipeline(
-        LANDING, tmp_path_factory.mktemp("wh") / "kpitree.duckdb", say=lambda _: None
-    )
-    assert outcome.success, f"{outcome.failed_step}: {outcome.error}"
-    return outcome.published
+def warehouse(pipeline_runs) -> Path:
+    return pipeline_runs.published(LANDING)
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 {#
-    Which source-system staging models feed each canonical table. Every model
-    listed returns the canonical table's columns (as the contract types them,
-    timestamps as instants) plus _extra, _file and _line, so that
-    stg_canonical__<table> can take the rows of every system alike.
+    Which source-system intermediate models feed each canonical table. Every
+    model listed returns the canonical table's columns (as the contract types
+    them, timestamps as instants) plus _file and _line, so that
+    combined_rows can take the rows of every system alike.
 #}
 {% macro adapter_models(table_name) -%}
     {%- set models = [] -%}

@@ -1,6 +1,6 @@
 {#
     One row per KPI version, rendered from the catalog
-    (macros/kpi_catalog.sql), so the published definition text and the
+    (macros/kpi_catalog.yml), so the published definition text and the
     formula that computes kpi_values come from the same entry.
 #}
 with

@@ -1,5 +1,5 @@
 {#
-    Every KPI version of the catalog (macros/kpi_catalog.sql) at each of its
+    Every KPI version of the catalog (macros/kpi_catalog.yml) at each of its
     grains and dimensions. Rows at dimension `all` exist for every reporting
     period; rows for other dimension values exist where the KPI's measures
     have records in that period.

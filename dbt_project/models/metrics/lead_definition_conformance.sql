@@ -3,64 +3,28 @@
     rule and period: of the leads in the rule's population whose population
     timestamp falls in the period (MQLs by mql_at, SQLs by sql_at, recycled
     leads by recycled_at, all leads by created_at), how many break the rule.
+    The results and their population timestamps are the rows of
+    int_lead_definition_rule_results; every rule of the definition has a row
+    for every period, with 0 leads where it had none.
 #}
-{%- set features_relation = ref('int_lead_definition_features') -%}
-{%- set rule_columns = [] -%}
-{%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(features_relation) -%}
-        {%- if column.name.startswith('violates_') -%}
-            {%- do rule_columns.append(column.name) -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endif -%}
-
 with
 
-features as (select * from {{ features_relation }}),
+rule_results as (
+    select * from {{ ref('int_lead_definition_rule_results') }}
+),
 
 definition_rules as (select * from {{ ref('lead_definition_rules') }}),
 
 periods as (select * from {{ ref('int_periods') }}),
 
-evaluations as (
-    {% for column in rule_columns %}
-        select
-            lead_id,
-            '{{ column[9:] }}' as rule,
-            mql_at,
-            sql_at,
-            recycled_at,
-            created_at,
-            {{ column }} as is_violation
-        from features
-        where {{ column }} is not null
-        {% if not loop.last %}union all{% endif %}
-    {% else %}
-        select
-            cast(null as varchar) as lead_id,
-            cast(null as varchar) as rule,
-            cast(null as timestamp) as mql_at,
-            cast(null as timestamp) as sql_at,
-            cast(null as timestamp) as recycled_at,
-            cast(null as timestamp) as created_at,
-            cast(null as boolean) as is_violation
-        from features
-        where false
-    {% endfor %}
-),
-
-placed as (
+{# Leads whose result is undecided (NULL) are outside the counts. #}
+decided as (
     select
-        evaluations.rule,
-        evaluations.is_violation,
-        case definition_rules.population
-            when 'mql' then evaluations.mql_at
-            when 'sql' then evaluations.sql_at
-            when 'recycled' then evaluations.recycled_at
-            else evaluations.created_at
-        end as population_at
-    from evaluations
-    inner join definition_rules on evaluations.rule = definition_rules.rule
+        rule,
+        population_at,
+        is_violation
+    from rule_results
+    where is_violation is not null
 ),
 
 bucketed as (
@@ -70,8 +34,7 @@ bucketed as (
             {{ period_start(grain, 'population_at') }} as period_start,
             rule,
             is_violation
-        from placed
-        where population_at is not null
+        from decided
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

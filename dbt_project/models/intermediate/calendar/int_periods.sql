@@ -6,37 +6,37 @@
 #}
 with
 
-leads as (select created_at as event_at from {{ ref('stg_canonical__leads') }}),
+leads as (select created_at as event_at from {{ ref('int_leads') }}),
 
 activities as (
-    select occurred_at as event_at from {{ ref('stg_canonical__activities') }}
+    select occurred_at as event_at from {{ ref('int_activities') }}
 ),
 
 meetings as (
-    select created_at as event_at from {{ ref('stg_canonical__meetings') }}
+    select created_at as event_at from {{ ref('int_meetings') }}
 ),
 
 opportunities as (
-    select created_at as event_at from {{ ref('stg_canonical__opportunities') }}
+    select created_at as event_at from {{ ref('int_opportunities') }}
 ),
 
 stage_changes as (
     select changed_at as event_at
-    from {{ ref('stg_canonical__opportunity_stage_history') }}
+    from {{ ref('int_opportunity_stage_history') }}
 ),
 
 responses as (
     select responded_at as event_at
-    from {{ ref('stg_canonical__campaign_responses') }}
+    from {{ ref('int_campaign_responses') }}
 ),
 
 email_events as (
-    select occurred_at as event_at from {{ ref('stg_canonical__email_events') }}
+    select occurred_at as event_at from {{ ref('int_email_events') }}
 ),
 
 subscriptions as (
     select cast(start_date as timestamp) as event_at
-    from {{ ref('stg_canonical__subscriptions') }}
+    from {{ ref('int_subscriptions') }}
 ),
 
 events as (

@@ -3,7 +3,7 @@
     event and measure, with the local time that places it in a period and the
     attributes it is sliced by. This is where each measure's record selection
     is written (which calls count as calls, which deals as won); the catalog in
-    macros/kpi_catalog.sql combines measures into KPIs.
+    macros/kpi_catalog.yml combines measures into KPIs.
 #}
 with
 
@@ -11,42 +11,42 @@ leads as (select * from {{ ref('int_leads_joined_to_lifecycle') }}),
 
 activities as (select * from {{ ref('int_activities_classified') }}),
 
-meetings as (select * from {{ ref('stg_canonical__meetings') }}),
+meetings as (select * from {{ ref('int_meetings') }}),
 
-opportunities as (select * from {{ ref('stg_canonical__opportunities') }}),
+opportunities as (select * from {{ ref('int_opportunities') }}),
 
 new_business as (
     select * from opportunities
     where opportunity_type = 'new_business'
 ),
 
-subscriptions as (select * from {{ ref('stg_canonical__subscriptions') }}),
+subscriptions as (select * from {{ ref('int_subscriptions') }}),
 
-responses as (select * from {{ ref('stg_canonical__campaign_responses') }}),
+responses as (select * from {{ ref('int_campaign_responses') }}),
 
-email_events as (select * from {{ ref('stg_canonical__email_events') }}),
+email_events as (select * from {{ ref('int_email_events') }}),
 
-accounts as (select * from {{ ref('stg_canonical__accounts') }}),
+accounts as (select * from {{ ref('int_accounts') }}),
 
-users as (select * from {{ ref('stg_canonical__users') }}),
+users as (select * from {{ ref('int_users') }}),
 
-violations as (select * from {{ ref('lead_definition_violations') }}),
-
-definition_rules as (select * from {{ ref('lead_definition_rules') }}),
+rule_results as (
+    select * from {{ ref('int_lead_definition_rule_results') }}
+),
 
 {# Which populations of the shared definition each lead breaks a rule of. #}
 broken_populations as (
     select
-        violations.lead_id,
+        lead_id,
         max(
-            case when definition_rules.population = 'mql' then 1 else 0 end
+            case when population = 'mql' then 1 else 0 end
         ) as breaks_mql_definition,
         max(
-            case when definition_rules.population = 'sql' then 1 else 0 end
+            case when population = 'sql' then 1 else 0 end
         ) as breaks_sql_definition
-    from violations
-    inner join definition_rules on violations.rule = definition_rules.rule
-    group by violations.lead_id
+    from rule_results
+    where is_violation
+    group by lead_id
 ),
 
 conforming_leads as (

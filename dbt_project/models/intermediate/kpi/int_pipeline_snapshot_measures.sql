@@ -8,17 +8,17 @@
 #}
 with
 
-opportunities as (select * from {{ ref('stg_canonical__opportunities') }}),
+opportunities as (select * from {{ ref('int_opportunities') }}),
 
 history as (
-    select * from {{ ref('stg_canonical__opportunity_stage_history') }}
+    select * from {{ ref('int_opportunity_stage_history') }}
 ),
 
-leads as (select * from {{ ref('stg_canonical__leads') }}),
+leads as (select * from {{ ref('int_leads') }}),
 
-accounts as (select * from {{ ref('stg_canonical__accounts') }}),
+accounts as (select * from {{ ref('int_accounts') }}),
 
-users as (select * from {{ ref('stg_canonical__users') }}),
+users as (select * from {{ ref('int_users') }}),
 
 periods as (
     select

@@ -10,9 +10,9 @@
 #}
 with
 
-subscriptions as (select * from {{ ref('stg_canonical__subscriptions') }}),
+subscriptions as (select * from {{ ref('int_subscriptions') }}),
 
-accounts as (select * from {{ ref('stg_canonical__accounts') }}),
+accounts as (select * from {{ ref('int_accounts') }}),
 
 periods as (
     select

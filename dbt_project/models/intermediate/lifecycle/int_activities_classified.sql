@@ -4,7 +4,7 @@
 #}
 with
 
-activities as (select * from {{ ref('stg_canonical__activities') }}),
+activities as (select * from {{ ref('int_activities') }}),
 
 classified as (
     select

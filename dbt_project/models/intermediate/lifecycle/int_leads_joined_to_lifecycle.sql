@@ -5,17 +5,17 @@
 #}
 with
 
-leads as (select * from {{ ref('stg_canonical__leads') }}),
+leads as (select * from {{ ref('int_leads') }}),
 
-accounts as (select * from {{ ref('stg_canonical__accounts') }}),
+accounts as (select * from {{ ref('int_accounts') }}),
 
-users as (select * from {{ ref('stg_canonical__users') }}),
+users as (select * from {{ ref('int_users') }}),
 
 activities as (select * from {{ ref('int_activities_classified') }}),
 
-meetings as (select * from {{ ref('stg_canonical__meetings') }}),
+meetings as (select * from {{ ref('int_meetings') }}),
 
-opportunities as (select * from {{ ref('stg_canonical__opportunities') }}),
+opportunities as (select * from {{ ref('int_opportunities') }}),
 
 first_touches as (
     select

@@ -3,7 +3,7 @@
     measured two ways.
 
     period: entered is the catalog count of the stage in P, read from
-        kpi_values (current versions), and converted_to_next is the next
+        kpi_values_current, and converted_to_next is the next
         stage's count in P, so that conversion_rate is the catalog's
         stage-to-stage rate where one exists (mql -> sql = mql_to_sql_rate,
         appointment -> meeting = meeting_held_rate, meeting -> opportunity =
@@ -46,9 +46,7 @@
 
 with
 
-kpi_values as (select * from {{ ref('kpi_values') }}),
-
-kpi_definitions as (select * from {{ ref('kpi_definitions') }}),
+kpi_values_current as (select * from {{ ref('kpi_values_current') }}),
 
 leads as (select * from {{ ref('int_leads_joined_to_lifecycle') }}),
 
@@ -58,26 +56,21 @@ periods as (select * from {{ ref('int_periods') }}),
 
 stage_values as (
     select
-        kpi_values.kpi_name,
-        kpi_values.grain,
-        kpi_values.period_start,
-        kpi_values.period_end,
-        kpi_values.dimension,
-        kpi_values.dimension_value,
-        kpi_values.value
-    from kpi_values
-    inner join kpi_definitions
-        on
-            kpi_values.kpi_name = kpi_definitions.kpi_name
-            and kpi_values.kpi_version = kpi_definitions.kpi_version
+        kpi_name,
+        grain,
+        period_start,
+        period_end,
+        dimension,
+        dimension_value,
+        value
+    from kpi_values_current
     where
-        kpi_definitions.is_current
-        and kpi_values.kpi_name in (
+        kpi_name in (
             {%- for stage in stages %}
                 '{{ stage.kpi_name }}'{% if not loop.last %},{% endif %}
             {%- endfor %}
         )
-        and kpi_values.grain in (
+        and grain in (
             {%- for grain in funnel_grains %}
                 '{{ grain }}'{% if not loop.last %},{% endif %}
             {%- endfor %}

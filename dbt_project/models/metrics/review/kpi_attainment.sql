@@ -1,6 +1,9 @@
 {#
     Actual against target for every target (seeds/kpi_targets.csv) of the
-    current KPI version whose period has started by the as-of date.
+    current KPI version whose period has started by the as-of date. The
+    actual is read from kpi_values_current; the current definition says what
+    a target without a value row means (0 for a count or sum published at
+    that grain and dimension, else NULL).
 
     The as-of date is var('as_of_date'), by default the last day of the data
     span (the latest event date in int_periods), never the wall clock, so the
@@ -18,7 +21,7 @@ targets as (select * from {{ ref('kpi_targets') }}),
 
 definitions as (select * from {{ ref('kpi_definitions') }}),
 
-kpi_values as (select * from {{ ref('kpi_values') }}),
+kpi_values_current as (select * from {{ ref('kpi_values_current') }}),
 
 periods as (select * from {{ ref('int_periods') }}),
 
@@ -94,7 +97,8 @@ joined_to_actuals as (
     select
         targets_in_started_periods.*,
         case
-            when kpi_values.kpi_name is not null then kpi_values.value
+            when kpi_values_current.kpi_name is not null
+                then kpi_values_current.value
             -- No row: the dimension value had no records in the period.
             when
                 targets_in_started_periods.is_published
@@ -102,17 +106,16 @@ joined_to_actuals as (
                 then 0
         end as actual
     from targets_in_started_periods
-    left join kpi_values
+    left join kpi_values_current
         on
-            targets_in_started_periods.kpi_name = kpi_values.kpi_name
-            and targets_in_started_periods.kpi_version
-            = kpi_values.kpi_version
-            and targets_in_started_periods.grain = kpi_values.grain
+            targets_in_started_periods.kpi_name = kpi_values_current.kpi_name
+            and targets_in_started_periods.grain = kpi_values_current.grain
             and targets_in_started_periods.period_start
-            = kpi_values.period_start
-            and targets_in_started_periods.dimension = kpi_values.dimension
+            = kpi_values_current.period_start
+            and targets_in_started_periods.dimension
+            = kpi_values_current.dimension
             and targets_in_started_periods.dimension_value
-            = kpi_values.dimension_value
+            = kpi_values_current.dimension_value
 ),
 
 projected as (
@@ -137,7 +140,7 @@ final as (
         cast(dimension as varchar) as dimension,
         cast(dimension_value as varchar) as dimension_value,
         cast(actual as double) as actual,
-        -- `target` is the published column name (outputs.md).
+        -- `target` is the published column name (docs/outputs.md).
         cast(target_value as double) as target,
         cast(100.0 * actual / nullif(target_value, 0) as double)
             as attainment_pct,

@@ -1,7 +1,7 @@
 {#
     The executive's monthly view (経営層向け・月次): revenue, pipeline and
     recurring revenue for the whole company per month, pivoted from
-    kpi_values (current versions, grain month, dimension all), each beside its
+    kpi_values_current (grain month, dimension all), each beside its
     target from the kpi_targets seed (NULL where no target is set). Nothing is
     recomputed; attainment and status live in kpi_attainment.
 #}
@@ -18,28 +18,21 @@
 
 with
 
-kpi_values as (select * from {{ ref('kpi_values') }}),
-
-kpi_definitions as (select * from {{ ref('kpi_definitions') }}),
+kpi_values_current as (select * from {{ ref('kpi_values_current') }}),
 
 kpi_targets as (select * from {{ ref('kpi_targets') }}),
 
 month_values as (
     select
-        kpi_values.kpi_name,
-        kpi_values.period_start,
-        kpi_values.period_end,
-        kpi_values.value
-    from kpi_values
-    inner join kpi_definitions
-        on
-            kpi_values.kpi_name = kpi_definitions.kpi_name
-            and kpi_values.kpi_version = kpi_definitions.kpi_version
+        kpi_name,
+        period_start,
+        period_end,
+        value
+    from kpi_values_current
     where
-        kpi_definitions.is_current
-        and kpi_values.grain = 'month'
-        and kpi_values.dimension = 'all'
-        and kpi_values.kpi_name in (
+        grain = 'month'
+        and dimension = 'all'
+        and kpi_name in (
             {%- for kpi_name in kpi_names %}
                 '{{ kpi_name }}'{% if not loop.last %},{% endif %}
             {%- endfor %}

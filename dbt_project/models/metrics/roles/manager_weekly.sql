@@ -1,7 +1,7 @@
 {#
     The manager's weekly view (マネージャー向け・週次): the outcome KPIs of
-    each team per ISO week, pivoted from kpi_values (current versions, grain
-    week, dimension team). Nothing is recomputed: each column is a catalog
+    each team per ISO week, pivoted from kpi_values_current (grain week,
+    dimension team). Nothing is recomputed: each column is a catalog
     KPI's value.
 #}
 {#- (column, kpi_name, kind): counts and sums are 0 when the team has other
@@ -19,27 +19,20 @@
 
 with
 
-kpi_values as (select * from {{ ref('kpi_values') }}),
-
-kpi_definitions as (select * from {{ ref('kpi_definitions') }}),
+kpi_values_current as (select * from {{ ref('kpi_values_current') }}),
 
 team_week_values as (
     select
-        kpi_values.kpi_name,
-        kpi_values.period_start,
-        kpi_values.period_end,
-        kpi_values.dimension_value as team,
-        kpi_values.value
-    from kpi_values
-    inner join kpi_definitions
-        on
-            kpi_values.kpi_name = kpi_definitions.kpi_name
-            and kpi_values.kpi_version = kpi_definitions.kpi_version
+        kpi_name,
+        period_start,
+        period_end,
+        dimension_value as team,
+        value
+    from kpi_values_current
     where
-        kpi_definitions.is_current
-        and kpi_values.grain = 'week'
-        and kpi_values.dimension = 'team'
-        and kpi_values.kpi_name in (
+        grain = 'week'
+        and dimension = 'team'
+        and kpi_name in (
             {%- for column, kpi_name, kind in columns %}
                 '{{ kpi_name }}'{% if not loop.last %},{% endif %}
             {%- endfor %}

@@ -1,12 +1,13 @@
 {#
     The rep's daily view (営業担当者向け・日次): the activity KPIs of each rep
-    per day, pivoted from kpi_values (current versions, grain day, dimension
-    owner), beside the calls-per-rep-day benchmark. Nothing is recomputed:
-    each column is a catalog KPI's value, or its numerator where the count
-    has no KPI of its own (follow-ups = the numerator of follow_ups_per_lead).
+    per day, pivoted from kpi_values_current (grain day, dimension owner),
+    beside the calls-per-rep-day benchmark. Nothing is recomputed: each
+    column is a catalog KPI's value, or its numerator where the count has no
+    KPI of its own (follow-ups = the numerator of follow_ups_per_lead).
 #}
-{#- (column, kpi_name, kpi_values column, is_count): counts are 0 when the
-    rep has other records that day but none of this KPI; rates stay NULL. -#}
+{#- (column, kpi_name, field of kpi_values_current, is_count): counts are 0
+    when the rep has other records that day but none of this KPI; rates stay
+    NULL. -#}
 {%- set columns = [
     ('call_count', 'call_count', 'value', true),
     ('connected_call_count', 'connected_call_count', 'value', true),
@@ -21,30 +22,23 @@
 
 with
 
-kpi_values as (select * from {{ ref('kpi_values') }}),
+kpi_values_current as (select * from {{ ref('kpi_values_current') }}),
 
-kpi_definitions as (select * from {{ ref('kpi_definitions') }}),
-
-users as (select * from {{ ref('stg_canonical__users') }}),
+users as (select * from {{ ref('int_users') }}),
 
 rep_day_values as (
     select
-        kpi_values.kpi_name,
-        kpi_values.period_start,
-        kpi_values.period_end,
-        kpi_values.dimension_value as user_id,
-        kpi_values.numerator,
-        kpi_values.value
-    from kpi_values
-    inner join kpi_definitions
-        on
-            kpi_values.kpi_name = kpi_definitions.kpi_name
-            and kpi_values.kpi_version = kpi_definitions.kpi_version
+        kpi_name,
+        period_start,
+        period_end,
+        dimension_value as user_id,
+        numerator,
+        value
+    from kpi_values_current
     where
-        kpi_definitions.is_current
-        and kpi_values.grain = 'day'
-        and kpi_values.dimension = 'owner'
-        and kpi_values.kpi_name in (
+        grain = 'day'
+        and dimension = 'owner'
+        and kpi_name in (
             {%- for kpi_name in kpi_names %}
                 '{{ kpi_name }}'{% if not loop.last %},{% endif %}
             {%- endfor %}

@@ -1,40 +1,14 @@
 {#
-    The one canonical relation for accounts: the rows landed in the canonical
-    contract plus the rows every source-system adapter maps onto it, reduced to
-    the current version of each key and shown in local time.
+    Companies as landed in the canonical contract: every loaded version of
+    every row, in the contract's columns and types (timestamps are
+    instants). int_accounts picks the current version, together with the
+    adapters' rows.
 #}
-{%- set columns = [
-    'account_id',
-    'account_name',
-    'industry',
-    'employee_count',
-    'segment',
-    'created_at',
-    'updated_at',
-] -%}
-
 with
 
 source as (
 
     select * from {{ source('canonical', 'accounts') }}
-
-),
-
-landed as (
-
-    select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_models('accounts') %}
-        union all
-        select {{ columns | join(', ') }}, _file, _line
-        from {{ ref(model) }}
-    {% endfor %}
-
-),
-
-current_versions as (
-
-    {{ latest_version('landed', ['account_id'], 'updated_at') }}
 
 ),
 
@@ -46,9 +20,12 @@ renamed as (
         industry,
         employee_count,
         segment,
-        {{ to_reporting_tz('created_at') }} as created_at,
-        {{ to_reporting_tz('updated_at') }} as updated_at
-    from current_versions
+        created_at,
+        updated_at,
+        _extra,
+        _file,
+        _line
+    from source
 
 )
 

@@ -1,42 +1,14 @@
 {#
-    The one canonical relation for activities: the rows landed in the canonical
-    contract plus the rows every source-system adapter maps onto it, reduced to
-    the current version of each key and shown in local time.
+    Calls, emails and other touches as landed in the canonical contract:
+    every loaded version of every row, in the contract's columns and types
+    (timestamps are instants). int_activities picks the current version,
+    together with the adapters' rows.
 #}
-{%- set columns = [
-    'activity_id',
-    'lead_id',
-    'account_id',
-    'owner_id',
-    'activity_type',
-    'direction',
-    'outcome',
-    'duration_seconds',
-    'occurred_at',
-] -%}
-
 with
 
 source as (
 
     select * from {{ source('canonical', 'activities') }}
-
-),
-
-landed as (
-
-    select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_models('activities') %}
-        union all
-        select {{ columns | join(', ') }}, _file, _line
-        from {{ ref(model) }}
-    {% endfor %}
-
-),
-
-current_versions as (
-
-    {{ latest_version('landed', ['activity_id'], none) }}
 
 ),
 
@@ -51,8 +23,11 @@ renamed as (
         direction,
         outcome,
         duration_seconds,
-        {{ to_reporting_tz('occurred_at') }} as occurred_at
-    from current_versions
+        occurred_at,
+        _extra,
+        _file,
+        _line
+    from source
 
 )
 

@@ -1,37 +1,14 @@
 {#
-    The one canonical relation for campaigns: the rows landed in the canonical
-    contract plus the rows every source-system adapter maps onto it, reduced to
-    the current version of each key and shown in local time.
+    Marketing programmes as landed in the canonical contract: every loaded
+    version of every row, in the contract's columns and types (timestamps
+    are instants). int_campaigns picks the current version, together with
+    the adapters' rows.
 #}
-{%- set columns = [
-    'campaign_id',
-    'campaign_name',
-    'campaign_type',
-    'started_at',
-] -%}
-
 with
 
 source as (
 
     select * from {{ source('canonical', 'campaigns') }}
-
-),
-
-landed as (
-
-    select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_models('campaigns') %}
-        union all
-        select {{ columns | join(', ') }}, _file, _line
-        from {{ ref(model) }}
-    {% endfor %}
-
-),
-
-current_versions as (
-
-    {{ latest_version('landed', ['campaign_id'], none) }}
 
 ),
 
@@ -41,8 +18,11 @@ renamed as (
         campaign_id,
         campaign_name,
         campaign_type,
-        {{ to_reporting_tz('started_at') }} as started_at
-    from current_versions
+        started_at,
+        _extra,
+        _file,
+        _line
+    from source
 
 )
 

@@ -1,39 +1,14 @@
 {#
-    The one canonical relation for email_events: the rows landed in the canonical
-    contract plus the rows every source-system adapter maps onto it, reduced to
-    the current version of each key and shown in local time.
+    Marketing email events as landed in the canonical contract: every loaded
+    version of every row, in the contract's columns and types (timestamps
+    are instants). int_email_events picks the current version, together with
+    the adapters' rows.
 #}
-{%- set columns = [
-    'event_id',
-    'email_id',
-    'lead_id',
-    'campaign_id',
-    'event_type',
-    'occurred_at',
-] -%}
-
 with
 
 source as (
 
     select * from {{ source('canonical', 'email_events') }}
-
-),
-
-landed as (
-
-    select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_models('email_events') %}
-        union all
-        select {{ columns | join(', ') }}, _file, _line
-        from {{ ref(model) }}
-    {% endfor %}
-
-),
-
-current_versions as (
-
-    {{ latest_version('landed', ['event_id'], none) }}
 
 ),
 
@@ -45,8 +20,11 @@ renamed as (
         lead_id,
         campaign_id,
         event_type,
-        {{ to_reporting_tz('occurred_at') }} as occurred_at
-    from current_versions
+        occurred_at,
+        _extra,
+        _file,
+        _line
+    from source
 
 )
 

@@ -1,48 +1,14 @@
 {#
-    The one canonical relation for leads: the rows landed in the canonical
-    contract plus the rows every source-system adapter maps onto it, reduced to
-    the current version of each key and shown in local time.
+    People in the funnel as landed in the canonical contract: every loaded
+    version of every row, in the contract's columns and types (timestamps
+    are instants). int_leads picks the current version, together with the
+    adapters' rows.
 #}
-{%- set columns = [
-    'lead_id',
-    'account_id',
-    'email',
-    'phone',
-    'lead_source',
-    'owner_id',
-    'lead_score',
-    'status',
-    'created_at',
-    'mql_at',
-    'sql_at',
-    'recycled_at',
-    'recycle_reason',
-    'converted_opportunity_id',
-    'updated_at',
-] -%}
-
 with
 
 source as (
 
     select * from {{ source('canonical', 'leads') }}
-
-),
-
-landed as (
-
-    select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_models('leads') %}
-        union all
-        select {{ columns | join(', ') }}, _file, _line
-        from {{ ref(model) }}
-    {% endfor %}
-
-),
-
-current_versions as (
-
-    {{ latest_version('landed', ['lead_id'], 'updated_at') }}
 
 ),
 
@@ -57,14 +23,17 @@ renamed as (
         owner_id,
         lead_score,
         status,
-        {{ to_reporting_tz('created_at') }} as created_at,
-        {{ to_reporting_tz('mql_at') }} as mql_at,
-        {{ to_reporting_tz('sql_at') }} as sql_at,
-        {{ to_reporting_tz('recycled_at') }} as recycled_at,
+        created_at,
+        mql_at,
+        sql_at,
+        recycled_at,
         recycle_reason,
         converted_opportunity_id,
-        {{ to_reporting_tz('updated_at') }} as updated_at
-    from current_versions
+        updated_at,
+        _extra,
+        _file,
+        _line
+    from source
 
 )
 

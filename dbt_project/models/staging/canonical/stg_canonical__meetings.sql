@@ -1,44 +1,14 @@
 {#
-    The one canonical relation for meetings: the rows landed in the canonical
-    contract plus the rows every source-system adapter maps onto it, reduced to
-    the current version of each key and shown in local time.
+    Appointments set and meetings held as landed in the canonical contract:
+    every loaded version of every row, in the contract's columns and types
+    (timestamps are instants). int_meetings picks the current version,
+    together with the adapters' rows.
 #}
-{%- set columns = [
-    'meeting_id',
-    'lead_id',
-    'account_id',
-    'opportunity_id',
-    'owner_id',
-    'set_by_id',
-    'created_at',
-    'scheduled_at',
-    'status',
-    'is_first_meeting',
-    'updated_at',
-] -%}
-
 with
 
 source as (
 
     select * from {{ source('canonical', 'meetings') }}
-
-),
-
-landed as (
-
-    select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_models('meetings') %}
-        union all
-        select {{ columns | join(', ') }}, _file, _line
-        from {{ ref(model) }}
-    {% endfor %}
-
-),
-
-current_versions as (
-
-    {{ latest_version('landed', ['meeting_id'], 'updated_at') }}
 
 ),
 
@@ -51,12 +21,15 @@ renamed as (
         opportunity_id,
         owner_id,
         set_by_id,
-        {{ to_reporting_tz('created_at') }} as created_at,
-        {{ to_reporting_tz('scheduled_at') }} as scheduled_at,
+        created_at,
+        scheduled_at,
         status,
         is_first_meeting,
-        {{ to_reporting_tz('updated_at') }} as updated_at
-    from current_versions
+        updated_at,
+        _extra,
+        _file,
+        _line
+    from source
 
 )
 

@@ -1,48 +1,14 @@
 {#
-    The one canonical relation for opportunities: the rows landed in the canonical
-    contract plus the rows every source-system adapter maps onto it, reduced to
-    the current version of each key and shown in local time.
+    Deals as landed in the canonical contract: every loaded version of every
+    row, in the contract's columns and types (timestamps are instants).
+    int_opportunities picks the current version, together with the adapters'
+    rows.
 #}
-{%- set columns = [
-    'opportunity_id',
-    'account_id',
-    'lead_id',
-    'owner_id',
-    'created_by_id',
-    'opportunity_type',
-    'stage',
-    'amount',
-    'currency',
-    'probability',
-    'created_at',
-    'close_date',
-    'is_closed',
-    'is_won',
-    'updated_at',
-] -%}
-
 with
 
 source as (
 
     select * from {{ source('canonical', 'opportunities') }}
-
-),
-
-landed as (
-
-    select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_models('opportunities') %}
-        union all
-        select {{ columns | join(', ') }}, _file, _line
-        from {{ ref(model) }}
-    {% endfor %}
-
-),
-
-current_versions as (
-
-    {{ latest_version('landed', ['opportunity_id'], 'updated_at') }}
 
 ),
 
@@ -59,12 +25,15 @@ renamed as (
         amount,
         currency,
         probability,
-        {{ to_reporting_tz('created_at') }} as created_at,
+        created_at,
         close_date,
         is_closed,
         is_won,
-        {{ to_reporting_tz('updated_at') }} as updated_at
-    from current_versions
+        updated_at,
+        _extra,
+        _file,
+        _line
+    from source
 
 )
 

@@ -1,38 +1,15 @@
 {#
-    The one canonical relation for opportunity_stage_history: the rows landed in the canonical
-    contract plus the rows every source-system adapter maps onto it, reduced to
-    the current version of each key and shown in local time.
+    Every stage / amount / probability change of a deal as landed in the
+    canonical contract: every loaded version of every row, in the contract's
+    columns and types (timestamps are instants).
+    int_opportunity_stage_history picks the current version, together with
+    the adapters' rows.
 #}
-{%- set columns = [
-    'opportunity_id',
-    'stage',
-    'amount',
-    'probability',
-    'changed_at',
-] -%}
-
 with
 
 source as (
 
     select * from {{ source('canonical', 'opportunity_stage_history') }}
-
-),
-
-landed as (
-
-    select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_models('opportunity_stage_history') %}
-        union all
-        select {{ columns | join(', ') }}, _file, _line
-        from {{ ref(model) }}
-    {% endfor %}
-
-),
-
-current_versions as (
-
-    {{ latest_version('landed', ['opportunity_id', 'changed_at'], none) }}
 
 ),
 
@@ -43,8 +20,11 @@ renamed as (
         stage,
         amount,
         probability,
-        {{ to_reporting_tz('changed_at') }} as changed_at
-    from current_versions
+        changed_at,
+        _extra,
+        _file,
+        _line
+    from source
 
 )
 

@@ -1,41 +1,14 @@
 {#
-    The one canonical relation for users: the rows landed in the canonical
-    contract plus the rows every source-system adapter maps onto it, reduced to
-    the current version of each key and shown in local time.
+    Reps and staff as landed in the canonical contract: every loaded version
+    of every row, in the contract's columns and types (timestamps are
+    instants). int_users picks the current version, together with the
+    adapters' rows.
 #}
-{%- set columns = [
-    'user_id',
-    'user_name',
-    'department',
-    'team',
-    'manager_id',
-    'email',
-    'is_active',
-    'updated_at',
-] -%}
-
 with
 
 source as (
 
     select * from {{ source('canonical', 'users') }}
-
-),
-
-landed as (
-
-    select {{ columns | join(', ') }}, _file, _line from source
-    {% for model in adapter_models('users') %}
-        union all
-        select {{ columns | join(', ') }}, _file, _line
-        from {{ ref(model) }}
-    {% endfor %}
-
-),
-
-current_versions as (
-
-    {{ latest_version('landed', ['user_id'], 'updated_at') }}
 
 ),
 
@@ -49,8 +22,11 @@ renamed as (
         manager_id,
         email,
         is_active,
-        {{ to_reporting_tz('updated_at') }} as updated_at
-    from current_versions
+        updated_at,
+        _extra,
+        _file,
+        _line
+    from source
 
 )
 

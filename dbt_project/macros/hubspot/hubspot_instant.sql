@@ -1,0 +1,32 @@
+{#
+    A HubSpot timestamp as text -> an instant (timestamp with time zone).
+    Connectors write UTC without an offset, sometimes with a one-digit hour
+    (`2020-12-30 3:15:52`), a ` UTC` suffix (BigQuery exports), a spaced
+    offset (`+0000`) or epoch milliseconds (the API's format). Offset-less
+    values are read in `naive_timezone`: the connector's zone, UTC unless the
+    var `hubspot_connector_timezone` says otherwise. NULL when unparseable.
+#}
+{% macro hubspot_instant(column, naive_timezone=none) -%}
+    {{ return(adapter.dispatch('hubspot_instant', 'kpitree')(
+        column,
+        naive_timezone or var('hubspot_connector_timezone', 'UTC'),
+    )) }}
+{%- endmacro %}
+
+{% macro default__hubspot_instant(column, naive_timezone) -%}
+    {%- set text = "regexp_replace(trim(" ~ column ~ "), "
+        ~ "'\\s*(UTC|utc)$', 'Z')" -%}
+    {%- set text = "regexp_replace(" ~ text ~ ", "
+        ~ "'\\s+([+-]\\d{2}:?\\d{2}|Z)$', '\\1')" -%}
+    case
+        when regexp_full_match(trim({{ column }}), '\d{13}')
+            then to_timestamp(cast(trim({{ column }}) as bigint) / 1000.0)
+        when regexp_matches(
+            {{ text }}, '\d:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}(:?\d{2})?)$'
+        )
+            then try_cast({{ text }} as timestamptz)
+        else
+            try_cast({{ text }} as timestamp)
+            at time zone '{{ naive_timezone }}'
+    end
+{%- endmacro %}

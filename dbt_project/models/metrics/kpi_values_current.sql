@@ -1,0 +1,74 @@
+{#
+    The current version of every KPI: the rows of kpi_values whose version is
+    the current one in kpi_definitions, with the definition's labels, kind,
+    direction and owning department beside each value. The one place the
+    "current version" join is written; the role views, the funnel and the
+    attainment read it, and so can a BI query that wants no version pinned.
+#}
+with
+
+kpi_values as (select * from {{ ref('kpi_values') }}),
+
+kpi_definitions as (select * from {{ ref('kpi_definitions') }}),
+
+current_definitions as (
+    select
+        kpi_name,
+        kpi_version,
+        label_ja,
+        label_en,
+        kind,
+        direction,
+        owner_department
+    from kpi_definitions
+    where is_current
+),
+
+joined as (
+    select
+        kpi_values.kpi_name,
+        kpi_values.kpi_version,
+        kpi_values.grain,
+        kpi_values.period_start,
+        kpi_values.period_end,
+        kpi_values.dimension,
+        kpi_values.dimension_value,
+        kpi_values.numerator,
+        kpi_values.denominator,
+        kpi_values.value,
+        kpi_values.unit,
+        current_definitions.label_ja,
+        current_definitions.label_en,
+        current_definitions.kind,
+        current_definitions.direction,
+        current_definitions.owner_department
+    from kpi_values
+    inner join current_definitions
+        on
+            kpi_values.kpi_name = current_definitions.kpi_name
+            and kpi_values.kpi_version = current_definitions.kpi_version
+),
+
+final as (
+    select
+        cast(kpi_name as varchar) as kpi_name,
+        cast(kpi_version as integer) as kpi_version,
+        cast(grain as varchar) as grain,
+        cast(period_start as date) as period_start,
+        cast(period_end as date) as period_end,
+        cast(dimension as varchar) as dimension,
+        cast(dimension_value as varchar) as dimension_value,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        cast(value as double) as value,
+        cast(unit as varchar) as unit,
+        cast(label_ja as varchar) as label_ja,
+        cast(label_en as varchar) as label_en,
+        cast(kind as varchar) as kind,
+        cast(direction as varchar) as direction,
+        cast(owner_department as varchar) as owner_department
+    from joined
+)
+
+select * from final
+order by kpi_name, grain, period_start, dimension, dimension_value

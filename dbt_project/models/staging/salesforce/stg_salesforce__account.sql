@@ -1,0 +1,47 @@
+{#
+    Salesforce Accounts (companies): one row per record, its current version
+    from the object table and the active versions of a connector's history-
+    mode table, without deleted records; ids in their 15-character form.
+    Fields keep their Salesforce names (snake_case; Id is account_id), so
+    the field map finds them by name.
+#}
+with
+
+source as (
+
+    {{ salesforce_rows('account', [
+        'name',
+        'industry',
+        'number_of_employees',
+        'created_date',
+        'last_modified_date',
+        'system_modstamp',
+    ]) }}
+
+),
+
+current_records as (
+
+    {{ salesforce_live_records('source') }}
+
+),
+
+renamed as (
+
+    select
+        id as account_id,
+        name,
+        industry,
+        number_of_employees,
+        created_date,
+        last_modified_date,
+        system_modstamp,
+        _version_at,
+        _extra,
+        _file,
+        _line
+    from current_records
+
+)
+
+select * from renamed

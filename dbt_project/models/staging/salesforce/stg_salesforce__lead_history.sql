@@ -1,0 +1,53 @@
+{#
+    Salesforce LeadHistory (field changes of leads): one row per record, its
+    current version from the object table (a change log: no history-mode
+    table), without deleted records; ids in their 15-character form. Fields
+    keep their Salesforce names (snake_case; Id is lead_history_id), so the
+    field map finds them by name.
+#}
+with
+
+source as (
+
+    {{ salesforce_rows(
+        'lead_history',
+        [
+            'lead_id',
+            'field',
+            'old_value',
+            'new_value',
+            'created_date',
+            'last_modified_date',
+            'system_modstamp',
+        ],
+        history_mode=false,
+    ) }}
+
+),
+
+current_records as (
+
+    {{ salesforce_live_records('source') }}
+
+),
+
+renamed as (
+
+    select
+        id as lead_history_id,
+        lead_id,
+        field,
+        old_value,
+        new_value,
+        created_date,
+        last_modified_date,
+        system_modstamp,
+        _version_at,
+        _extra,
+        _file,
+        _line
+    from current_records
+
+)
+
+select * from renamed

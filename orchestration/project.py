@@ -30,9 +30,10 @@ def prepared_manifest() -> Path:
     Dagster reads the manifest when the dbt assets are defined, so it must match the
     models dbt will build; a fresh clone has none, and an edited model makes it stale.
     The first call in a process writes the seeds of the shared MQL/SQL definition and
-    parses the project (a few seconds, no database); later calls return the same path
-    without parsing again, so whichever module needs the manifest first prepares it and
-    the others reuse it. A model edited while a process runs is seen by the next process.
+    parses the project when the manifest is older than a file dbt reads (a few seconds, no
+    database); later calls return the same path without looking again, so whichever module
+    needs the manifest first prepares it and the others reuse it. A model edited while a
+    process runs is seen by the next process.
     """
     target = dbt_project.project_dir / "target"
     target.mkdir(exist_ok=True)

@@ -160,7 +160,7 @@ def run_pipeline(
         # Append mode: dbt's lines are appended to the same file through another handle.
         log_file = stack.enter_context(paths.run_log.open("a", encoding="utf-8"))
         # Importing the definitions builds the dbt assets: the first time in a process, that
-        # parses the dbt project (orchestration.project.prepared_manifest).
+        # prepares dbt's manifest (orchestration.project.prepared_manifest).
         from orchestration.definitions import build_definitions
 
         defs = build_definitions(

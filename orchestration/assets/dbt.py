@@ -1,7 +1,7 @@
 """The dbt project as Dagster assets; dbt's data tests become asset checks.
 
 The assets are built by :func:`build_dbt_assets`, not at import: they are defined from the
-manifest, which :func:`orchestration.project.prepared_manifest` writes once per process,
+manifest, which :func:`orchestration.project.prepared_manifest` prepares once per process,
 so importing this module never parses the project and every caller gets one definition.
 
 The nightly build leaves dbt's unit tests out (:data:`BUILD_ARGS`): they test the SQL

@@ -68,7 +68,7 @@ dbt-build: manifest
 # files every run reads, so they run afterwards, alone.
 PYTEST_WORKERS ?= 2
 pytest: manifest
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not serial"
 	$(BIN)/pytest -m serial
 
 test: lint dbt-build pytest

@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
 DBT_CHECK_WAREHOUSE := $(CURDIR)/var/dbt-check/kpitree.duckdb
 DBT_CHECK_LANDING := tests/fixtures/examples/t1-reading-and-funnel/landing
 
-.PHONY: help install manifest demo run dev lint format dbt-build pytest test bench clean
+.PHONY: help install manifest demo dev lint format dbt-build pytest test bench clean
 
 help:
 	@echo "make demo       sample data into var/landing, run, publish var/kpitree.duckdb"

@@ -343,7 +343,7 @@ def _demo_preview(warehouse: Path) -> None:
                 max(value) filter (where kpi_name = 'connect_rate') as connect_rate,
                 max(value) filter (where kpi_name = 'meeting_win_rate') as win_rate,
                 max(value) filter (where kpi_name = 'won_amount') as won_amount
-            from metrics.kpi_values
+            from metrics.kpi_values_current
             where grain = 'month' and dimension = 'all'
                 and period_start between cast(? as date) and cast(? as date)
             group by period_start order by period_start desc limit 3
@@ -356,7 +356,9 @@ def _demo_preview(warehouse: Path) -> None:
     def number(value, pattern: str) -> str:
         return "-" if value is None else format(value, pattern)
 
-    console.print("\n[bold]The sample's last months[/bold] (metrics.kpi_values, grain month, all)")
+    console.print(
+        "\n[bold]The sample's last months[/bold] (metrics.kpi_values_current, grain month, all)"
+    )
     console.print(f"  {'month':<8} {'leads':>7} {'connect %':>10} {'win %':>7} {'won ¥':>14}")
     for month, leads, connect, win, won in rows:
         console.print(
@@ -420,7 +422,7 @@ def demo(
         console.print(
             "\n[bold]Where everything is[/bold]\n"
             f"  warehouse (open it with DuckDB or a BI tool): {warehouse.resolve()}\n"
-            f"  KPI values:      select * from metrics.kpi_values\n"
+            f"  KPI values:      select * from metrics.kpi_values_current\n"
             f"  KPI definitions: select * from metrics.kpi_definitions\n"
             f"  ingest log:      select * from quality.ingest_log\n"
             f"  sample data:     {landing.resolve()} (fiscal year {DEMO_YEAR[0]}..{DEMO_YEAR[1]})\n"

@@ -268,12 +268,10 @@ def today_in(timezone: str) -> date:
 
 
 _CURRENT_MONTHLY = """
-    select v.kpi_name, v.period_start, v.period_end, v.dimension, v.dimension_value,
-        v.numerator, v.denominator
-    from metrics.kpi_values as v
-    inner join metrics.kpi_definitions as d
-        on v.kpi_name = d.kpi_name and v.kpi_version = d.kpi_version
-    where d.is_current and v.grain = 'month'
+    select kpi_name, period_start, period_end, dimension, dimension_value,
+        numerator, denominator
+    from metrics.kpi_values_current
+    where grain = 'month'
 """
 
 

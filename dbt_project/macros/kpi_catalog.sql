@@ -33,11 +33,6 @@
     {{ return(meta) }}
 {%- endmacro %}
 
-{#- The named dimension sets: {name: [dimension, ...]}. -#}
-{% macro kpi_dimension_sets() -%}
-    {{ return(kpi_catalog_file().get('dimension_sets', {})) }}
-{%- endmacro %}
-
 {#- The measure models: {model name: {measures: [...], dimensions: [...]}},
     from each model's config.meta.kpi_measures. -#}
 {% macro kpi_measure_models() -%}

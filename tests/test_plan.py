@@ -244,26 +244,16 @@ def next_month(first: date) -> date:
 
 
 def build_warehouse(path: Path) -> Path:
+    """A published warehouse's metrics.kpi_values_current (current versions only)."""
     con = duckdb.connect(str(path))
     con.execute("create schema metrics")
     con.execute(
         """
-        create table metrics.kpi_values (
+        create table metrics.kpi_values_current (
             kpi_name varchar, kpi_version integer, grain varchar, period_start date,
             period_end date, dimension varchar, dimension_value varchar,
             numerator double, denominator double, value double, unit varchar)
         """
-    )
-    con.execute(
-        """
-        create table metrics.kpi_definitions (
-            kpi_name varchar, kpi_version integer, label_ja varchar, is_current boolean)
-        """
-    )
-    names = [*RATE_NAMES, "call_count"]
-    con.executemany(
-        "insert into metrics.kpi_definitions values (?, ?, ?, ?)",
-        [(name, 1, name, True) for name in names] + [("meeting_win_rate", 0, "old", False)],
     )
     rows = []
     for first, kpis in MONTHS.items():
@@ -271,17 +261,16 @@ def build_warehouse(path: Path) -> Path:
         for name, (numerator, denominator) in kpis.items():
             value = None if not denominator else numerator / denominator
             rows.append((name, 1, "month", first, end, "all", "all", numerator, denominator))
-            # rows the window must ignore: another dimension, another grain, an old version
+            # rows the window must ignore: another dimension, another grain
             rows.append((name, 1, "month", first, end, "department", "x", 1e9, 1))
             rows.append((name, 1, "quarter", first, end, "all", "all", 1e9, 1))
-            if name == "meeting_win_rate":
-                rows.append((name, 0, "month", first, end, "all", "all", 1e9, 1))
             assert value is None or value >= 0
     for first, owner, calls in CALLERS:
         end = next_month(first)
         rows.append(("call_count", 1, "month", first, end, "owner", owner, calls, None))
     con.executemany(
-        "insert into metrics.kpi_values values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)", rows
+        "insert into metrics.kpi_values_current values (?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)",
+        rows,
     )
     con.close()
     return path

@@ -28,3 +28,23 @@
 {% macro salesforce_local_date(column) -%}
     cast({{ to_reporting_tz(column) }} as date)
 {%- endmacro %}
+
+
+{#-
+    The lead and the account of a Task or an Event: the lead the record's
+    contact or lead maps to (`mapped_lead_id`), else WhoId when it is a lead
+    id; the record's AccountId, else WhatId when it is an account id.
+-#}
+{% macro salesforce_activity_lead_id() -%}
+    coalesce(
+        mapped_lead_id,
+        case when {{ salesforce_id_is('who_id', 'lead') }} then who_id end
+    )
+{%- endmacro %}
+
+{% macro salesforce_activity_account_id() -%}
+    coalesce(
+        account_id,
+        case when {{ salesforce_id_is('what_id', 'account') }} then what_id end
+    )
+{%- endmacro %}

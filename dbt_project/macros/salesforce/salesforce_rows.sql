@@ -70,3 +70,33 @@
         not coalesce(is_deleted, false)
         and not coalesce(fivetran_deleted, false)
 {%- endmacro %}
+
+
+{#
+    A Salesforce staging model in one call: the current, live version of each
+    record of `object_name` (salesforce_rows, then salesforce_live_records),
+    `id` renamed to `key`, then `columns` under their Salesforce names, then
+    `_version_at`, `_extra`, `_file` and `_line`.
+#}
+{% macro salesforce_current_rows(object_name, key, columns, history_mode=true) -%}
+    with
+
+    source as (
+        {{ salesforce_rows(object_name, columns, history_mode) }}
+    ),
+
+    current_records as (
+        {{ salesforce_live_records('source') }}
+    )
+
+    select
+        id as {{ key }},
+        {%- for column in columns %}
+            {{ column }},
+        {%- endfor %}
+        _version_at,
+        _extra,
+        _file,
+        _line
+    from current_records
+{%- endmacro %}

@@ -26,17 +26,7 @@ current_definitions as (
 
 joined as (
     select
-        kpi_values.kpi_name,
-        kpi_values.kpi_version,
-        kpi_values.grain,
-        kpi_values.period_start,
-        kpi_values.period_end,
-        kpi_values.dimension,
-        kpi_values.dimension_value,
-        kpi_values.numerator,
-        kpi_values.denominator,
-        kpi_values.value,
-        kpi_values.unit,
+        kpi_values.*,
         current_definitions.label_ja,
         current_definitions.label_en,
         current_definitions.kind,
@@ -51,17 +41,7 @@ joined as (
 
 final as (
     select
-        cast(kpi_name as varchar) as kpi_name,
-        cast(kpi_version as integer) as kpi_version,
-        cast(grain as varchar) as grain,
-        cast(period_start as date) as period_start,
-        cast(period_end as date) as period_end,
-        cast(dimension as varchar) as dimension,
-        cast(dimension_value as varchar) as dimension_value,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
-        cast(value as double) as value,
-        cast(unit as varchar) as unit,
+        {{ kpi_value_columns() }},
         cast(label_ja as varchar) as label_ja,
         cast(label_en as varchar) as label_en,
         cast(kind as varchar) as kind,

@@ -18,12 +18,8 @@ emails as (select * from {{ ref('stg_hubspot__engagement_email') }}),
 
 engagements as (select * from {{ ref('stg_hubspot__engagement') }}),
 
-engagement_contacts as (
-    select * from {{ ref('stg_hubspot__engagement_contact') }}
-),
-
-engagement_companies as (
-    select * from {{ ref('stg_hubspot__engagement_company') }}
+associations as (
+    select * from {{ ref('int_hubspot__engagement_associations') }}
 ),
 
 call_outcomes as (
@@ -31,22 +27,6 @@ call_outcomes as (
         outcome,
         {{ hubspot_map_key('hubspot_value') }} as map_key
     from {{ ref('hubspot_call_outcome_map') }}
-),
-
-first_contacts as (
-    select
-        engagement_id,
-        min(contact_id) as contact_id
-    from engagement_contacts
-    group by engagement_id
-),
-
-first_companies as (
-    select
-        engagement_id,
-        min(company_id) as company_id
-    from engagement_companies
-    group by engagement_id
 ),
 
 call_activities as (
@@ -105,8 +85,8 @@ typed_activities as (
 activities as (
     select
         typed_activities.engagement_id as activity_id,
-        first_contacts.contact_id as lead_id,
-        first_companies.company_id as account_id,
+        associations.contact_id as lead_id,
+        associations.company_id as account_id,
         coalesce(typed_activities.owner_id, engagements.owner_id) as owner_id,
         typed_activities.activity_type,
         typed_activities.direction,
@@ -123,10 +103,8 @@ activities as (
     from typed_activities
     left join engagements
         on typed_activities.engagement_id = engagements.engagement_id
-    left join first_contacts
-        on typed_activities.engagement_id = first_contacts.engagement_id
-    left join first_companies
-        on typed_activities.engagement_id = first_companies.engagement_id
+    left join associations
+        on typed_activities.engagement_id = associations.engagement_id
 )
 
 select * from activities

@@ -13,16 +13,8 @@ meetings as (select * from {{ ref('stg_hubspot__engagement_meeting') }}),
 
 engagements as (select * from {{ ref('stg_hubspot__engagement') }}),
 
-engagement_contacts as (
-    select * from {{ ref('stg_hubspot__engagement_contact') }}
-),
-
-engagement_companies as (
-    select * from {{ ref('stg_hubspot__engagement_company') }}
-),
-
-engagement_deals as (
-    select * from {{ ref('stg_hubspot__engagement_deal') }}
+associations as (
+    select * from {{ ref('int_hubspot__engagement_associations') }}
 ),
 
 meeting_outcomes as (
@@ -32,36 +24,12 @@ meeting_outcomes as (
     from {{ ref('hubspot_meeting_outcome_map') }}
 ),
 
-first_contacts as (
-    select
-        engagement_id,
-        min(contact_id) as contact_id
-    from engagement_contacts
-    group by engagement_id
-),
-
-first_companies as (
-    select
-        engagement_id,
-        min(company_id) as company_id
-    from engagement_companies
-    group by engagement_id
-),
-
-first_deals as (
-    select
-        engagement_id,
-        min(deal_id) as deal_id
-    from engagement_deals
-    group by engagement_id
-),
-
 joined as (
     select
         meetings.engagement_id as meeting_id,
-        first_contacts.contact_id as lead_id,
-        first_companies.company_id as account_id,
-        first_deals.deal_id as opportunity_id,
+        associations.contact_id as lead_id,
+        associations.company_id as account_id,
+        associations.deal_id as opportunity_id,
         coalesce(meetings.owner_id, engagements.owner_id) as owner_id,
         cast(null as varchar) as set_by_id,
         coalesce(
@@ -81,12 +49,8 @@ joined as (
     from meetings
     left join engagements
         on meetings.engagement_id = engagements.engagement_id
-    left join first_contacts
-        on meetings.engagement_id = first_contacts.engagement_id
-    left join first_companies
-        on meetings.engagement_id = first_companies.engagement_id
-    left join first_deals
-        on meetings.engagement_id = first_deals.engagement_id
+    left join associations
+        on meetings.engagement_id = associations.engagement_id
     left join meeting_outcomes as by_outcome
         on
             {{ hubspot_map_key('meetings.meeting_outcome') }}

@@ -94,16 +94,8 @@ renamed as (
 
     select
         task_id as activity_id,
-        coalesce(
-            mapped_lead_id,
-            case when {{ salesforce_id_is('who_id', 'lead') }} then who_id end
-        ) as lead_id,
-        coalesce(
-            account_id,
-            case
-                when {{ salesforce_id_is('what_id', 'account') }} then what_id
-            end
-        ) as account_id,
+        {{ salesforce_activity_lead_id() }} as lead_id,
+        {{ salesforce_activity_account_id() }} as account_id,
         owner_id,
         activity_type,
         case

@@ -132,13 +132,7 @@ projected as (
 
 final as (
     select
-        cast(kpi_name as varchar) as kpi_name,
-        cast(kpi_version as integer) as kpi_version,
-        cast(grain as varchar) as grain,
-        cast(period_start as date) as period_start,
-        cast(period_end as date) as period_end,
-        cast(dimension as varchar) as dimension,
-        cast(dimension_value as varchar) as dimension_value,
+        {{ kpi_value_columns(key_only=true) }},
         cast(actual as double) as actual,
         -- `target` is the published column name (docs/outputs.md).
         cast(target_value as double) as target,

@@ -36,17 +36,7 @@ snapshot as (
 final as (
     select
         cast(run_date as date) as run_date,
-        cast(kpi_name as varchar) as kpi_name,
-        cast(kpi_version as integer) as kpi_version,
-        cast(grain as varchar) as grain,
-        cast(period_start as date) as period_start,
-        cast(period_end as date) as period_end,
-        cast(dimension as varchar) as dimension,
-        cast(dimension_value as varchar) as dimension_value,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
-        cast(value as double) as value,
-        cast(unit as varchar) as unit
+        {{ kpi_value_columns() }}
     from snapshot
 )
 

@@ -5,43 +5,15 @@
     Fields keep their Salesforce names (snake_case; Id is account_id), so
     the field map finds them by name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('account', [
+{{ salesforce_current_rows(
+    'account',
+    key='account_id',
+    columns=[
         'name',
         'industry',
         'number_of_employees',
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as account_id,
-        name,
-        industry,
-        number_of_employees,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

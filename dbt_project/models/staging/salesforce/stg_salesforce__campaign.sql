@@ -5,43 +5,15 @@
     15-character form. Fields keep their Salesforce names (snake_case; Id is
     campaign_id), so the field map finds them by name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('campaign', [
+{{ salesforce_current_rows(
+    'campaign',
+    key='campaign_id',
+    columns=[
         'name',
         'type',
         'start_date',
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as campaign_id,
-        name,
-        type,
-        start_date,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

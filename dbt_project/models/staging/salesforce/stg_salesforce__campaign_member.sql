@@ -6,11 +6,10 @@
     (snake_case; Id is campaign_member_id), so the field map finds them by
     name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('campaign_member', [
+{{ salesforce_current_rows(
+    'campaign_member',
+    key='campaign_member_id',
+    columns=[
         'campaign_id',
         'lead_id',
         'contact_id',
@@ -20,35 +19,5 @@ source as (
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as campaign_member_id,
-        campaign_id,
-        lead_id,
-        contact_id,
-        status,
-        has_responded,
-        first_responded_date,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

@@ -6,11 +6,10 @@
     names (snake_case; Id is contact_id), so the field map finds them by
     name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('contact', [
+{{ salesforce_current_rows(
+    'contact',
+    key='contact_id',
+    columns=[
         'account_id',
         'owner_id',
         'email',
@@ -20,35 +19,5 @@ source as (
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as contact_id,
-        account_id,
-        owner_id,
-        email,
-        phone,
-        mobile_phone,
-        lead_source,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

@@ -5,11 +5,10 @@
     keep their Salesforce names (snake_case; Id is contract_id), so the
     field map finds them by name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('contract', [
+{{ salesforce_current_rows(
+    'contract',
+    key='contract_id',
+    columns=[
         'account_id',
         'status',
         'status_code',
@@ -20,36 +19,5 @@ source as (
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as contract_id,
-        account_id,
-        status,
-        status_code,
-        start_date,
-        end_date,
-        contract_term,
-        currency_iso_code,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

@@ -5,11 +5,10 @@
     form. Fields keep their Salesforce names (snake_case; Id is event_id),
     so the field map finds them by name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('event', [
+{{ salesforce_current_rows(
+    'event',
+    key='event_id',
+    columns=[
         'who_id',
         'what_id',
         'account_id',
@@ -24,40 +23,5 @@ source as (
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as event_id,
-        who_id,
-        what_id,
-        account_id,
-        owner_id,
-        created_by_id,
-        type,
-        start_date_time,
-        activity_date_time,
-        activity_date,
-        is_child,
-        is_recurrence,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

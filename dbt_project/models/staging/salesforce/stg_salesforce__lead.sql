@@ -5,11 +5,10 @@
     ids in their 15-character form. Fields keep their Salesforce names
     (snake_case; Id is lead_id), so the field map finds them by name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('lead', [
+{{ salesforce_current_rows(
+    'lead',
+    key='lead_id',
+    columns=[
         'owner_id',
         'email',
         'phone',
@@ -24,40 +23,5 @@ source as (
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as lead_id,
-        owner_id,
-        email,
-        phone,
-        mobile_phone,
-        lead_source,
-        status,
-        is_converted,
-        converted_date,
-        converted_account_id,
-        converted_contact_id,
-        converted_opportunity_id,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

@@ -5,49 +5,17 @@
     keep their Salesforce names (snake_case; Id is lead_history_id), so the
     field map finds them by name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows(
-        'lead_history',
-        [
-            'lead_id',
-            'field',
-            'old_value',
-            'new_value',
-            'created_date',
-            'last_modified_date',
-            'system_modstamp',
-        ],
-        history_mode=false,
-    ) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as lead_history_id,
-        lead_id,
-        field,
-        old_value,
-        new_value,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+{{ salesforce_current_rows(
+    'lead_history',
+    key='lead_history_id',
+    columns=[
+        'lead_id',
+        'field',
+        'old_value',
+        'new_value',
+        'created_date',
+        'last_modified_date',
+        'system_modstamp',
+    ],
+    history_mode=false,
+) }}

@@ -5,11 +5,10 @@
     form. Fields keep their Salesforce names (snake_case; Id is
     opportunity_id), so the field map finds them by name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('opportunity', [
+{{ salesforce_current_rows(
+    'opportunity',
+    key='opportunity_id',
+    columns=[
         'account_id',
         'owner_id',
         'created_by_id',
@@ -24,40 +23,5 @@ source as (
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as opportunity_id,
-        account_id,
-        owner_id,
-        created_by_id,
-        type,
-        stage_name,
-        amount,
-        probability,
-        close_date,
-        is_closed,
-        is_won,
-        currency_iso_code,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

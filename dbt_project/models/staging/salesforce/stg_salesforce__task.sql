@@ -5,11 +5,10 @@
     15-character form. Fields keep their Salesforce names (snake_case; Id is
     task_id), so the field map finds them by name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('task', [
+{{ salesforce_current_rows(
+    'task',
+    key='task_id',
+    columns=[
         'who_id',
         'what_id',
         'account_id',
@@ -25,41 +24,5 @@ source as (
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as task_id,
-        who_id,
-        what_id,
-        account_id,
-        owner_id,
-        type,
-        task_subtype,
-        call_type,
-        call_disposition,
-        call_duration_in_seconds,
-        status,
-        is_closed,
-        completed_date_time,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

@@ -5,39 +5,13 @@
     form. Fields keep their Salesforce names (snake_case; Id is
     user_role_id), so the field map finds them by name.
 #}
-with
-
-source as (
-
-    {{ salesforce_rows('user_role', [
+{{ salesforce_current_rows(
+    'user_role',
+    key='user_role_id',
+    columns=[
         'name',
         'created_date',
         'last_modified_date',
         'system_modstamp',
-    ]) }}
-
-),
-
-current_records as (
-
-    {{ salesforce_live_records('source') }}
-
-),
-
-renamed as (
-
-    select
-        id as user_role_id,
-        name,
-        created_date,
-        last_modified_date,
-        system_modstamp,
-        _version_at,
-        _extra,
-        _file,
-        _line
-    from current_records
-
-)
-
-select * from renamed
+    ],
+) }}

@@ -1,0 +1,20 @@
+{#-
+    The published columns of a KPI value, typed as the metrics contracts
+    declare them: the key (KPI, version, grain, period, dimension value) and,
+    unless `key_only`, the numerator, denominator, value and unit.
+-#}
+{% macro kpi_value_columns(key_only=false) -%}
+    cast(kpi_name as varchar) as kpi_name,
+    cast(kpi_version as integer) as kpi_version,
+    cast(grain as varchar) as grain,
+    cast(period_start as date) as period_start,
+    cast(period_end as date) as period_end,
+    cast(dimension as varchar) as dimension,
+    cast(dimension_value as varchar) as dimension_value
+    {%- if not key_only %},
+    cast(numerator as double) as numerator,
+    cast(denominator as double) as denominator,
+    cast(value as double) as value,
+    cast(unit as varchar) as unit
+    {%- endif %}
+{%- endmacro %}

@@ -11,7 +11,8 @@ export DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
 DBT_CHECK_WAREHOUSE := $(CURDIR)/var/dbt-check/kpitree.duckdb
 DBT_CHECK_LANDING := tests/fixtures/examples/t1-reading-and-funnel/landing
 
-.PHONY: help install manifest demo dev lint format dbt-build pytest test bench clean
+.PHONY: help install manifest demo dev lint format dbt-build pytest test \
+	dbt-build-then-serial-tests bench clean
 
 help:
 	@echo "make demo       sample data into var/landing, run, publish var/kpitree.duckdb"
@@ -64,14 +65,24 @@ dbt-build: manifest
 		../$(BIN)/dbt build --profiles-dir . \
 		--target-path $(dir $(DBT_CHECK_WAREHOUSE))dbt --log-path $(dir $(DBT_CHECK_WAREHOUSE))dbt
 
-# Two processes share the pipeline runs (tests/conftest.py); tests marked serial rewrite
-# files every run reads, so they run afterwards, alone.
+# Two processes share the pipeline runs (tests/conftest.py). Tests marked serial rewrite
+# files that every run reads (the lead-definition seeds): they never run beside a run.
 PYTEST_WORKERS ?= 2
-pytest: manifest
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not serial"
-	$(BIN)/pytest -m serial
+PYTEST_PARALLEL := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not serial"
+PYTEST_SERIAL := $(BIN)/pytest -m serial
 
-test: lint dbt-build pytest
+pytest: manifest
+	$(PYTEST_PARALLEL)
+	$(PYTEST_SERIAL)
+
+# `make test` keeps both cores busy: lint on one, the example's dbt build and then the
+# serial tests on the other; then pytest's workers on both.
+test: manifest
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-build-then-serial-tests
+	$(PYTEST_PARALLEL)
+
+dbt-build-then-serial-tests: dbt-build
+	$(PYTEST_SERIAL)
 
 bench: manifest
 	$(BIN)/python benchmarks/run.py

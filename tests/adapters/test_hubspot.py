@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -29,7 +28,7 @@ import pytest
 
 from orchestration.adapters import SYSTEMS, normalize_name
 from orchestration.adapters.hubspot import TABLES
-from tests.conftest import check_expected, current_kpi_value, expected_rows
+from tests.conftest import check_expected, expected_rows
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hubspot"
 CONNECTOR_SMALL = FIXTURES / "connector_small"
@@ -56,11 +55,9 @@ def _header(path: Path) -> list[str]:
 def _monthly_total(con: duckdb.DuckDBPyConnection, kpi_name: str) -> float:
     (total,) = con.execute(
         """
-        select coalesce(sum(v.value), 0)
-        from metrics.kpi_values as v
-        inner join metrics.kpi_definitions as d
-            on v.kpi_name = d.kpi_name and v.kpi_version = d.kpi_version
-        where d.is_current and v.kpi_name = ? and v.grain = 'month' and v.dimension = 'all'
+        select coalesce(sum(value), 0)
+        from metrics.kpi_values_current
+        where kpi_name = ? and grain = 'month' and dimension = 'all'
         """,
         [kpi_name],
     ).fetchone()
@@ -173,104 +170,3 @@ def export_con(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.parametrize("row", list(_cases(CRM_EXPORT / "expected.csv")))
 def test_crm_export_kpi_value(export_con: duckdb.DuckDBPyConnection, row: dict) -> None:
     check_expected(export_con, row)
-
-
-# --- (b) the vendor's own fixture files ----------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def fivetran_run(tmp_path_factory: pytest.TempPathFactory):
-    return _run(FIVETRAN, tmp_path_factory.mktemp("hubspot_fivetran"))
-
-
-def test_fivetran_fixtures_ingest_every_row(fivetran_run) -> None:
-    with duckdb.connect(str(fivetran_run.published), read_only=True) as con:
-        rows = _assert_every_file_accounted_for(con)
-    loaded_tables = {r[0].split("/")[1] for r in rows}
-    landed_tables = {p.name for p in (FIVETRAN / "hubspot").iterdir()}
-    assert loaded_tables == landed_tables & set(TABLES)
-    assert "ignored" in fivetran_run.ingest_summary  # tickets, lists, ... are reported
-
-
-def test_fivetran_fixtures_give_small_kpis(fivetran_run) -> None:
-    with duckdb.connect(str(fivetran_run.working), read_only=True) as work:
-        (leads,) = work.execute(
-            "select count(*) from intermediate.int_leads where created_at is not null"
-        ).fetchone()
-        (deleted,) = work.execute(
-            "select count(*) from raw.hubspot__company where is_deleted"
-        ).fetchone()
-        (accounts,) = work.execute("select count(*) from intermediate.int_accounts").fetchone()
-        (companies,) = work.execute(
-            "select count(distinct id) from raw.hubspot__company"
-        ).fetchone()
-    with duckdb.connect(str(fivetran_run.published), read_only=True) as con:
-        assert _monthly_total(con, "lead_count") == leads > 0
-        # Deals carry no amounts and no close dates: nothing is won or created in value.
-        assert _monthly_total(con, "won_count") == 0
-        assert _monthly_total(con, "pipeline_created_amount") == 0
-    assert accounts == companies - deleted
-
-
-def test_fivetran_warehouse_variants_ingest(tmp_path: Path) -> None:
-    outcome = _run(FIVETRAN_VARIANTS, tmp_path)
-    with duckdb.connect(str(outcome.published), read_only=True) as con:
-        rows = _assert_every_file_accounted_for(con)
-    assert len([r for r in rows if r[0].startswith("hubspot/company/")]) == 3
-
-
-# --- (c) robustness: empty, missing and extra -----------------------------------------
-
-
-def test_empty_missing_and_extra_do_not_break_a_run(tmp_path: Path) -> None:
-    landing = tmp_path / "landing"
-    shutil.copytree(CONNECTOR_SMALL / "landing", landing)
-    hubspot = landing / "hubspot"
-    # An empty table file: the header only.
-    email = hubspot / "engagement_email" / "engagement_email.csv"
-    email.write_text(email.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
-    # Missing optional tables.
-    shutil.rmtree(hubspot / "deal_property_history")
-    shutil.rmtree(hubspot / "engagement_deal")
-    shutil.rmtree(hubspot / "deal_pipeline_stage")
-    # An extra column, and a table the adapter does not read.
-    deal = hubspot / "deal" / "deal.csv"
-    lines = deal.read_text(encoding="utf-8").splitlines()
-    deal.write_text(
-        "\n".join([lines[0] + ",property_hs_new_field"] + [x + ",x" for x in lines[1:]]) + "\n",
-        encoding="utf-8",
-    )
-    (hubspot / "ticket").mkdir()
-    (hubspot / "ticket" / "ticket.csv").write_text("id,property_subject\n1,help\n")
-
-    outcome = _run(landing, tmp_path)
-    with duckdb.connect(str(outcome.published), read_only=True) as con:
-        _assert_every_file_accounted_for(con)
-        assert current_kpi_value(con, "lead_count", "month", "2026-04-01") == [(4.0,)]
-        assert current_kpi_value(con, "call_count", "month", "2026-04-01") == [(4.0,)]
-        assert current_kpi_value(con, "meeting_count", "month", "2026-04-01") == [(2.0,)]
-        # Without the pipeline settings, stage 987654 (7007) is no longer known as won.
-        assert current_kpi_value(con, "won_count", "month", "2026-04-01") == [(2.0,)]
-        assert current_kpi_value(con, "pipeline_created_amount", "month", "2026-04-01") == [
-            (3000000.0,)
-        ]
-    assert "hubspot/ticket" in outcome.ingest_summary
-
-
-def test_header_only_hubspot_files_give_empty_kpis(tmp_path: Path) -> None:
-    landing = tmp_path / "landing"
-    for table in ("contact", "deal", "engagement_call", "email_event"):
-        source = next((CONNECTOR_SMALL / "landing" / "hubspot" / table).glob("*.csv"))
-        target = landing / "hubspot" / table / source.name
-        target.parent.mkdir(parents=True)
-        target.write_text(source.read_text(encoding="utf-8").splitlines()[0] + "\n")
-    contacts = landing / "hubspot" / "contacts" / "contacts.csv"
-    contacts.parent.mkdir(parents=True)
-    contacts.write_text("Record ID,First Name,Create Date\n", encoding="utf-8")
-
-    outcome = _run(landing, tmp_path)
-    with duckdb.connect(str(outcome.published), read_only=True) as con:
-        rows = _assert_every_file_accounted_for(con)
-        assert sum(r[2] for r in rows) == 0
-        (values,) = con.execute("select count(*) from metrics.kpi_values").fetchone()
-    assert values == 0

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -243,53 +242,3 @@ def test_data_loader_staging_maps_people_and_drops_deleted(dataloader_run) -> No
     finally:
         con.close()
     assert any("salesforce_users_have_department" in w for w in dataloader_run.warnings)
-
-
-def test_connector_shaped_files_give_small_kpis(tmp_path: Path) -> None:
-    outcome = _run(CONNECTOR, tmp_path / "kpitree.duckdb")
-    con = duckdb.connect(str(outcome.published), read_only=True)
-    try:
-        for file, read, loaded, quarantined in con.execute(
-            "select file, rows_read, rows_loaded, rows_quarantined from quality.ingest_log"
-        ).fetchall():
-            assert read == loaded + quarantined, file
-
-        def total(kpi: str) -> float:
-            (value,) = con.execute(
-                "select coalesce(sum(v.value), 0) from metrics.kpi_values as v "
-                "inner join metrics.kpi_definitions as d "
-                "on v.kpi_name = d.kpi_name and v.kpi_version = d.kpi_version "
-                "where d.is_current and v.kpi_name = ? and v.grain = 'month' "
-                "and v.dimension = 'all'",
-                [kpi],
-            ).fetchone()
-            return value
-
-        # Every opportunity is soft-deleted: nothing is won, created or open.
-        for kpi in ("won_count", "opportunity_count", "pipeline_created_amount"):
-            assert total(kpi) == 0, kpi
-        assert total("open_pipeline_amount") == 0
-        # The four live Meeting events (the others are typed Call), the one live lead.
-        assert total("appointment_count") == 4
-        assert total("meeting_count") == 4
-        assert total("lead_count") == 1
-        # Tasks of subtype Task / type X are no calls.
-        assert total("call_count") == 0
-    finally:
-        con.close()
-
-
-def test_an_empty_salesforce_object_alone_gives_empty_kpis(tmp_path: Path) -> None:
-    landing = tmp_path / "landing"
-    folder = landing / "salesforce" / "Opportunity"
-    folder.mkdir(parents=True)
-    exported = DATALOADER / "salesforce" / "Opportunity" / "extract_Opportunity.csv"
-    header = exported.read_text("utf-8").splitlines()[0]
-    (folder / "extract_Opportunity.csv").write_text(header + "\r\n", "utf-8")
-    shutil.copytree(DATALOADER / "salesforce" / "UserRole", landing / "salesforce" / "UserRole")
-    outcome = _run(landing, tmp_path / "kpitree.duckdb")
-    con = duckdb.connect(str(outcome.published), read_only=True)
-    try:
-        assert con.execute("select count(*) from metrics.kpi_values").fetchone() == (0,)
-    finally:
-        con.close()

@@ -42,30 +42,6 @@ def test_example_kpi_value(published: dict[str, Path], example: str, row: dict[s
         con.close()
 
 
-def test_reingest_of_the_same_folder_loads_nothing_and_keeps_values(
-    pipeline_runs, tmp_path: Path
-) -> None:
-    """A second run on the same landing folder skips every file and republishes
-    the same KPI values."""
-    from orchestration.runner import run_pipeline
-
-    landing = EXAMPLES / "t1-reading-and-funnel" / "landing"
-    warehouse = pipeline_runs.copy(landing, tmp_path)
-    before = _snapshot(warehouse)
-    outcome = run_pipeline(landing, warehouse, say=lambda _: None)
-    assert outcome.success, outcome.error
-    assert outcome.ingest_summary.startswith("ingest: 0 new file(s), 16 already loaded")
-    assert _snapshot(warehouse) == before
-
-
-def _snapshot(warehouse: Path) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute("select * from metrics.kpi_values order by all").fetchall()
-    finally:
-        con.close()
-
-
 def test_a_bi_query_pinned_to_win_rate_v1_keeps_its_formula(published: dict[str, Path]) -> None:
     """win_rate v1 (won / opportunities created, the inside-sales article's literal
     formula) is published beside v2 (won / (won + lost)). t1: April has 2 new-business

@@ -14,6 +14,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from dagster import DagsterInstance
 from typer.testing import CliRunner
@@ -48,6 +49,14 @@ def _entries(folder: Path) -> set[str]:
 # --- three runs of one landing folder, shared by the tests below ----------------------------
 
 
+def _kpi_values(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("select * from metrics.kpi_values order by all").fetchall()
+    finally:
+        con.close()
+
+
 def _nightly_runs() -> int:
     with DagsterInstance.from_config(os.environ["DAGSTER_HOME"]) as instance:
         return sum(run.job_name == "nightly_kpi_job" for run in instance.get_runs())
@@ -61,12 +70,14 @@ def three_runs(tmp_path_factory, pipeline_runs) -> dict:
     warehouse = pipeline_runs.copy(T3, root)
     paths = WarehousePaths(warehouse)
     nightly_before = _nightly_runs()
+    values = [_kpi_values(warehouse)]
     outputs, sizes = [], [None]
     for verbose in (["--verbose"], []):
         args = ["run", *verbose, "--landing", str(T3), "--warehouse", str(warehouse)]
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
+        values.append(_kpi_values(warehouse))
         sizes.append(
             {
                 "target": _size(DBT_PROJECT_DIR / "target"),
@@ -83,6 +94,7 @@ def three_runs(tmp_path_factory, pipeline_runs) -> dict:
         "outputs": outputs,
         "sizes": sizes,
         "recorded": _nightly_runs() - nightly_before,
+        "values": values,
     }
 
 
@@ -117,6 +129,14 @@ def test_output_is_one_line_per_step_and_a_dbt_summary(three_runs) -> None:
     assert "START sql" not in output and " of " not in output  # no per-node dbt lines
     assert len(lines) < 30, output
     assert not ANSI.search(output)
+
+
+def test_a_rerun_on_the_same_folder_loads_nothing_and_keeps_values(three_runs) -> None:
+    """The runs after the first skip every landing file and republish the same values."""
+    for output in three_runs["outputs"]:
+        assert "ingest: 0 new file(s), 7 already loaded" in output, output
+    first, *later = three_runs["values"]
+    assert first and all(values == first for values in later)
 
 
 def test_verbose_prints_every_dbt_line_too(three_runs) -> None:

@@ -95,6 +95,13 @@ def landing(tmp_path: Path) -> Path:
     return folder
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules that run the pipeline first: with pytest-xdist's ``--dist loadscope`` each
+    module goes to one worker, and a long module handed out last would keep one worker
+    busy while the other has nothing left to do."""
+    items.sort(key=lambda item: item.get_closest_marker("pipeline") is None)
+
+
 # --- pipeline runs, one per landing folder per session ---------------------------------------
 
 

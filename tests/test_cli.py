@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from orchestration.cli import app
 from tests.conftest import EXAMPLES
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 runner = CliRunner()
 T3 = EXAMPLES / "t3-span-retention-pipeline" / "landing"
 

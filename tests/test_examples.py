@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import EXAMPLES, check_expected, expected_rows
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 EXAMPLE_NAMES = ["t1-reading-and-funnel", "t3-span-retention-pipeline"]
 
 

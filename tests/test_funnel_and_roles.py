@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import EXAMPLES
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 STAGES = ["lead", "mql", "sql", "appointment", "meeting", "opportunity", "won"]
 
 USERS_WITH_TEAMS = """user_id,user_name,department,team

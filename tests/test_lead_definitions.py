@@ -20,6 +20,8 @@ from orchestration.lead_definitions import (
 )
 from tests.conftest import EXAMPLES
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 T1 = EXAMPLES / "t1-reading-and-funnel" / "landing"
 
 

@@ -22,6 +22,8 @@ from orchestration.project import DBT_PROJECT_DIR, dbt_executable
 from orchestration.settings import WarehousePaths, reporting_timezone
 from tests.conftest import EXAMPLES, REPO
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 LANDING = EXAMPLES / "t1-reading-and-funnel" / "landing"
 SEED = REPO / "seeds" / "kpi_targets.csv"
 # The example's latest event is on 2026-05-20: the default as-of date.

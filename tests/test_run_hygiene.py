@@ -24,6 +24,8 @@ from orchestration.cli import app
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
 from tests.conftest import EXAMPLES
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 runner = CliRunner()
 T1 = EXAMPLES / "t1-reading-and-funnel" / "landing"
 T3 = EXAMPLES / "t3-span-retention-pipeline" / "landing"

@@ -30,6 +30,8 @@ from orchestration.adapters import SYSTEMS, normalize_name
 from orchestration.adapters.hubspot import TABLES
 from tests.conftest import check_expected, expected_rows
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hubspot"
 CONNECTOR_SMALL = FIXTURES / "connector_small"
 CRM_EXPORT = FIXTURES / "crm_export"

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.adapters.test_hubspot import (
     CONNECTOR_SMALL,
@@ -14,6 +15,8 @@ from tests.adapters.test_hubspot import (
     _run,
 )
 from tests.conftest import current_kpi_value
+
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
 
 # --- (c) robustness: empty, missing and extra -----------------------------------------
 

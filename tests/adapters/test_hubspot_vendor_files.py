@@ -17,6 +17,8 @@ from tests.adapters.test_hubspot import (
     _run,
 )
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 # --- (b) the vendor's own fixture files ----------------------------------------------
 
 

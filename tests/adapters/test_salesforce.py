@@ -30,6 +30,8 @@ from orchestration.adapters import SYSTEMS, normalize_name, salesforce
 from orchestration.ingest import ingest_landing
 from tests.conftest import REPO, check_expected, expected_rows
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 FIXTURES = REPO / "tests" / "fixtures" / "salesforce"
 DATALOADER = FIXTURES / "dataloader" / "landing"
 CONNECTOR = FIXTURES / "connector" / "landing"

@@ -7,8 +7,11 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.adapters.test_salesforce import CONNECTOR, DATALOADER, _run
+
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
 
 
 def test_connector_shaped_files_give_small_kpis(tmp_path: Path) -> None:

@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import check_expected, expected_rows
 
+pytestmark = pytest.mark.pipeline  # runs the real pipeline (see pyproject.toml)
+
 HERE = Path(__file__).resolve().parent
 LANDING = HERE / "handbuilt" / "landing"
 EXPECTED = HERE / "handbuilt" / "expected.csv"

@@ -78,6 +78,10 @@ def _instant(v: str, naive_timezone: str | None) -> str:
     )
 
 
+# Whole numbers written as decimals are exact below 2^53.
+EXACT_INTEGER_LIMIT = 2**53
+
+
 def typed_expression(column: Column, present: set[str], naive_timezone: str | None = None) -> str:
     """SQL turning the staged text into the contract type (NULL when it can't).
 
@@ -85,7 +89,15 @@ def typed_expression(column: Column, present: set[str], naive_timezone: str | No
     """
     v = _value(column, present)
     if column.type == INTEGER:
-        return f"try_cast({v} as bigint)"
+        # Digits, or a whole number written as a decimal (`85.0`, as spreadsheets and
+        # pandas write integers): never a rounded fraction (`12.5` is not 13).
+        number = f"try_cast({v} as double)"
+        return (
+            f"case when regexp_full_match(trim({v}), '[+-]?[0-9]+') "
+            f"then try_cast(trim({v}) as bigint) "
+            f"when {number} = trunc({number}) and abs({number}) < {EXACT_INTEGER_LIMIT} "
+            f"then cast({number} as bigint) end"
+        )
     if column.type == NUMBER:
         return f"case when isfinite(try_cast({v} as double)) then try_cast({v} as double) end"
     if column.type == BOOLEAN:

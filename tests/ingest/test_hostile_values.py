@@ -203,6 +203,29 @@ def test_integers_reject_nan_infinity_and_overflow(con, landing: Path) -> None:
     assert column(con, "select lead_id from raw.leads") == ["L1"]
 
 
+def test_integers_are_never_rounded(con, landing: Path) -> None:
+    """A fraction in an integer column is quarantined, not rounded; a whole number
+    written as a decimal (as spreadsheets and pandas write them) loads as that number."""
+    file = write(
+        landing,
+        "leads/l.csv",
+        "lead_id,lead_source,lead_score,created_at\n"
+        "L1,web,85.0,2026-04-01T09:00:00\n"
+        "L2,web,12.5,2026-04-01T09:00:00\n"
+        "L3,web, 7 ,2026-04-01T09:00:00\n"
+        "L4,web,-0.5,2026-04-01T09:00:00\n",
+    )
+    ingest(con, landing)
+    assert reasons(con, file) == {
+        3: "lead_score: not an integer: '12.5'",
+        5: "lead_score: not an integer: '-0.5'",
+    }
+    assert con.execute("select lead_id, lead_score from raw.leads order by 1").fetchall() == [
+        ("L1", 85),
+        ("L3", 7),
+    ]
+
+
 def test_mapped_and_vendor_tables_quarantine_numbers_that_are_not_finite(
     con, landing: Path
 ) -> None:

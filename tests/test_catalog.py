@@ -310,7 +310,7 @@ def test_dbt_compile_fails_naming_the_broken_entry(tmp_path: Path) -> None:
         "kpi ltv v1: grains names 'hour', which is not a grain "
         "(grains: day, week, month, quarter, fiscal_year)"
     ) in output
-    # dbt's grains (macro all_grains()) are the ones Python knows.
+    # dbt's grains (macro all_grains()) are the catalog file's, as Python reads them.
     assert f"(grains: {', '.join(ALL_GRAINS)})" in output
 
     # The same file, read by Python, gives the same problems, word for word.

@@ -6,7 +6,13 @@
     name) wins over a row naming the team, which wins over the default `*`.
 #}
 {%- set user_columns = [
-    'user_id', 'full_name', 'email', 'team', 'is_active', 'updated_at',
+    'user_id',
+    'full_name',
+    'email',
+    'team',
+    'is_active',
+    'is_named_in_export',
+    'updated_at',
 ] %}
 
 with
@@ -52,6 +58,7 @@ connector_shape as (
         owners.email,
         ranked_teams.team_name as team,
         owners.is_active,
+        false as is_named_in_export,
         owners.updated_at,
         owners._extra,
         owners._file,
@@ -99,6 +106,7 @@ export_shape as (
         cast(null as varchar) as email,
         cast(null as varchar) as team,
         cast(null as boolean) as is_active,
+        true as is_named_in_export,
         cast(null as timestamptz) as updated_at,
         cast(null as varchar) as _extra,
         _file,
@@ -132,6 +140,7 @@ users as (
         cast(null as varchar) as manager_id,
         named_users.email,
         named_users.is_active,
+        named_users.is_named_in_export,
         named_users.updated_at,
         named_users._extra,
         named_users._file,

@@ -19,6 +19,7 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.assets.dbt import build_dbt_assets
 from orchestration.lead_definitions import default_definitions
 from orchestration.resources import KpitreeResource
+from orchestration.settings import duckdb_settings
 from orchestration.validation import RULE_RESULTS_MODEL, validate
 
 
@@ -49,7 +50,9 @@ def check_specs() -> list[AssetCheckSpec]:
 )
 def great_expectations_checks(context: AssetCheckExecutionContext, kpitree: KpitreeResource):
     paths = kpitree.paths
-    report = validate(paths.working, paths.data_docs, default_definitions())
+    report = validate(
+        paths.working, paths.data_docs, default_definitions(), config=duckdb_settings(paths)
+    )
     context.log.info(f"Data Docs: {report.data_docs}")
     for outcome in report.outcomes:
         metadata = {

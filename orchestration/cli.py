@@ -220,7 +220,6 @@ def ingest(
     `dbt build` with KPITREE_DBT_DATABASE set to the printed working file.
     Holds the warehouse's run lock like `run` (exit 3 when another run holds it).
     """
-    import duckdb
 
     from orchestration.ingest import ingest_landing
     from orchestration.lock import WarehouseBusy, warehouse_lock
@@ -236,7 +235,7 @@ def ingest(
             warehouse_lock(paths.published, wait=wait, on_wait=_say),
             private_files(),
         ):
-            con = duckdb.connect(str(paths.working))
+            con = paths.connect_working()
             try:
                 report = ingest_landing(con, landing, reporting_timezone())
             finally:

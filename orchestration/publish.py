@@ -34,16 +34,17 @@ def published_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return [(schema, name) for schema, name in rows]
 
 
-def publish(working: Path, published: Path) -> list[str]:
+def publish(working: Path, published: Path, config: dict[str, str] | None = None) -> list[str]:
     """Copy the ``metrics`` and ``quality`` schemas of ``working`` into a new file
-    and move it over ``published``. Returns the published table names."""
+    and move it over ``published``; ``config``: DuckDB settings for the copy. Returns the
+    published table names."""
     published.parent.mkdir(parents=True, exist_ok=True)
     staging = published.with_name(published.name + ".tmp")
     leftovers = (staging, staging.with_name(staging.name + ".wal"))
     for leftover in leftovers:
         leftover.unlink(missing_ok=True)
     try:
-        tables = _write(working, staging)
+        tables = _write(working, staging, config or {})
         # BI users read the published file; the working files stay private.
         staging.chmod(PUBLISHED_MODE)
         with staging.open("rb") as handle:
@@ -56,8 +57,8 @@ def publish(working: Path, published: Path) -> list[str]:
     return [f"{schema}.{name}" for schema, name in tables]
 
 
-def _write(working: Path, staging: Path) -> list[tuple[str, str]]:
-    con = duckdb.connect(str(working))
+def _write(working: Path, staging: Path, config: dict[str, str]) -> list[tuple[str, str]]:
+    con = duckdb.connect(str(working), config=config)
     try:
         tables = published_tables(con)
         con.execute(

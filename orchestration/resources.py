@@ -11,7 +11,7 @@ from dagster import ConfigurableResource, InitResourceContext
 from pydantic import Field
 
 from orchestration.lock import warehouse_lock
-from orchestration.settings import WarehousePaths, reporting_timezone
+from orchestration.settings import WarehousePaths, duckdb_settings, reporting_timezone
 from orchestration.workfiles import clear_run_leftovers, private_files
 
 
@@ -74,6 +74,11 @@ class KpitreeResource(ConfigurableResource):
             # dbt.log at info (every node, every warning; no debug SQL): ~0.2 MB a run
             # instead of ~12 MB, and dbt does not format the debug events at all.
             "DBT_LOG_LEVEL_FILE": "info",
+            # The profile applies the run's DuckDB resource settings (orchestration.settings).
+            **{
+                f"KPITREE_DUCKDB_{name.upper()}": value
+                for name, value in duckdb_settings(self.paths).items()
+            },
         }
         saved = {name: os.environ.get(name) for name in names}
         os.environ.update(names)

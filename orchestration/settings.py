@@ -13,6 +13,9 @@ environment variables override them for a deployment.
 | KPITREE_NOW | the current time | the run's clock (ISO 8601; UTC without an offset): landing
   timestamps later than it + 1 day are quarantined (see the accepted range at the end) |
 | DAGSTER_HOME | ./var/dagster_home | the Dagster instance; command-line runs are recorded there |
+| KPITREE_DUCKDB_MEMORY_LIMIT | 2GB | DuckDB's memory limit for the working database; larger
+  intermediate results spill to ``<work>/spill`` |
+| KPITREE_DUCKDB_THREADS | the number of cores | DuckDB's worker threads |
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from orchestration import contract as _contract
@@ -98,6 +102,15 @@ class WarehousePaths:
         return self.workdir / "dbt"
 
     @property
+    def spill(self) -> Path:
+        """Where DuckDB writes what does not fit in its memory limit (emptied each run)."""
+        return self.workdir / "spill"
+
+    def connect_working(self, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        """A connection to the working database with the run's DuckDB resource settings."""
+        return duckdb.connect(str(self.working), read_only=read_only, config=duckdb_settings(self))
+
+    @property
     def lock(self) -> Path:
         return self.workdir / "run.lock"
 
@@ -110,6 +123,26 @@ class WarehousePaths:
         self.workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
         if self.workdir.stat().st_mode & 0o077:
             self.workdir.chmod(0o700)
+
+
+# DuckDB keeps a run within this much memory (buffers, hash tables, sorts) and spills the
+# rest to disk; the whole run (Python, Dagster, dbt and Great Expectations included) then
+# stays under about 4 GiB at 100x the demo data (benchmarks/RESULTS.md).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+
+
+def duckdb_settings(paths: WarehousePaths) -> dict[str, str]:
+    """DuckDB's resource settings for every connection a run opens to its working database
+    (ingest, dbt through its profile, checks, publish)."""
+    return {
+        "memory_limit": os.environ.get("KPITREE_DUCKDB_MEMORY_LIMIT")
+        or DEFAULT_DUCKDB_MEMORY_LIMIT,
+        "threads": os.environ.get("KPITREE_DUCKDB_THREADS") or str(os.cpu_count() or 1),
+        "temp_directory": str(paths.spill),
+        # Tables are written without keeping the input's row order (models that need an
+        # order say ORDER BY): large results then stream in bounded memory.
+        "preserve_insertion_order": "false",
+    }
 
 
 def dbt_vars_override() -> dict:

@@ -131,13 +131,18 @@ def _context(data_docs: Path):
     return context
 
 
-def validate(working: Path, data_docs: Path, definitions: LeadDefinitions) -> ValidationReport:
+def validate(
+    working: Path,
+    data_docs: Path,
+    definitions: LeadDefinitions,
+    config: dict[str, str] | None = None,
+) -> ValidationReport:
     """Run the lead-definition suite on the working warehouse; write Data Docs to
-    ``data_docs``."""
+    ``data_docs``. ``config``: DuckDB settings for reading the warehouse."""
     _quiet_gx()
     import great_expectations as gx
 
-    con = duckdb.connect(str(working), read_only=True)
+    con = duckdb.connect(str(working), read_only=True, config=config or {})
     try:
         rule_columns = lead_rule_columns(con, definitions)
     finally:

@@ -3,7 +3,7 @@
 A run's files live in ``<stem>_work/`` beside the published file: the working
 database, ``logs/run.log`` (the last run; ``run.log.1`` the one before), ``dbt/``
 (dbt's target folder and its ``dbt.log``, emptied when a run starts) and
-``data_docs/`` (the last run's). Nothing there accumulates from run to run.
+``data_docs/`` (the last run's), ``spill/`` (DuckDB's temporary files). Nothing there accumulates from run to run.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ def private_files() -> Iterator[None]:
 
 def clear_run_leftovers(paths: WarehousePaths) -> None:
     """Remove what an earlier run wrote and no later run reads: dbt's target folder,
-    the Data Docs (each run adds timestamped pages) and a half-written publish
-    (``FILE.tmp``). Call with the run lock held."""
+    the Data Docs (each run adds timestamped pages), DuckDB's spill files of a run that
+    was killed, and a half-written publish (``FILE.tmp``). Call with the run lock held."""
     paths.ensure()
     shutil.rmtree(paths.dbt_target, ignore_errors=True)
+    shutil.rmtree(paths.spill, ignore_errors=True)
     shutil.rmtree(paths.data_docs, ignore_errors=True)
     for leftover in (paths.staging, paths.staging.with_name(paths.staging.name + ".wal")):
         leftover.unlink(missing_ok=True)

@@ -1,6 +1,5 @@
 """Ingest the landing folder into the raw tables that the dbt sources read."""
 
-import duckdb
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
 from dagster_dbt import get_asset_keys_by_output_name_for_source
 
@@ -29,7 +28,7 @@ def canonical_raw_tables(context: AssetExecutionContext, kpitree: KpitreeResourc
         shown = quarter > (done - 1) * PROGRESS_STEPS // max(total, 1)
         context.log.info(f"ingest [{done}/{total}] {name}", extra=PROGRESS if shown else None)
 
-    con = duckdb.connect(str(kpitree.paths.working))
+    con = kpitree.paths.connect_working()
     try:
         report = ingest_landing(con, kpitree.landing, kpitree.timezone, progress=progress)
     finally:

@@ -6,6 +6,7 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.assets.dbt import build_dbt_assets
 from orchestration.publish import publish
 from orchestration.resources import KpitreeResource
+from orchestration.settings import duckdb_settings
 
 # Publishing waits for these models and for the blocking checks on them: the
 # definition's drift checks (GX) on the rule results, the one-currency tests (dbt).
@@ -32,6 +33,6 @@ def published_warehouse(
     """The DuckDB file BI tools open: schemas ``metrics`` and ``quality``, replaced
     atomically, and only after every model and check upstream has passed."""
     paths = kpitree.paths
-    tables = publish(paths.working, paths.published)
+    tables = publish(paths.working, paths.published, duckdb_settings(paths))
     context.log.info(f"published {len(tables)} tables to {paths.published}")
     return MaterializeResult(metadata={"path": str(paths.published), "tables": ", ".join(tables)})

@@ -125,7 +125,13 @@ def _busy(error: Exception) -> NoReturn:
     raise typer.Exit(EXIT_BUSY)
 
 
-def _report_run(landing: Path, warehouse: Path, verbose: bool = False, wait: bool = False) -> int:
+def _report_run(
+    landing: Path,
+    warehouse: Path,
+    verbose: bool = False,
+    wait: bool = False,
+    full_refresh: bool = False,
+) -> int:
     from orchestration.lock import WarehouseBusy, warehouse_lock
 
     try:
@@ -133,7 +139,9 @@ def _report_run(landing: Path, warehouse: Path, verbose: bool = False, wait: boo
             from orchestration.runner import run_pipeline
 
             console.print(f"[bold]kpitree run[/bold]  landing={landing}  warehouse={warehouse}")
-            outcome = run_pipeline(landing, warehouse, say=_say, verbose=verbose)
+            outcome = run_pipeline(
+                landing, warehouse, say=_say, verbose=verbose, full_refresh=full_refresh
+            )
     except WarehouseBusy as error:
         _busy(error)
     if outcome.ingest_summary:
@@ -163,9 +171,15 @@ def _report_run(landing: Path, warehouse: Path, verbose: bool = False, wait: boo
             )
         console.print(f"full log: {outcome.run_log}", markup=False)
         return EXIT_FAILED
-    console.print(
-        f"[bold green]published[/bold green] {outcome.published} in {outcome.seconds:.0f} s",
-    )
+    if outcome.was_published:
+        console.print(
+            f"[bold green]published[/bold green] {outcome.published} in {outcome.seconds:.0f} s",
+        )
+    else:
+        console.print(
+            f"[bold green]up to date[/bold green] {outcome.published}: nothing new to build "
+            f"(checked in {outcome.seconds:.0f} s)",
+        )
     console.print(f"  working files: {outcome.working.parent} (log: logs/run.log)", markup=False)
     return 0
 
@@ -187,21 +201,31 @@ def run(
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
     wait: bool = typer.Option(False, "--wait", help=WAIT_HELP),
+    full_refresh: bool = typer.Option(
+        False,
+        "--full-refresh",
+        help="Rebuild every model from all the data, even when nothing changed. Not needed "
+        "after editing a model, the KPI catalog or the shared definitions: a run sees the "
+        "change and rebuilds in full by itself.",
+    ),
 ) -> None:
     """Run the pipeline once: ingest new files, dbt build, checks, publish.
 
     The same Dagster job the nightly schedule runs, executed in this process and
     recorded in the Dagster instance (DAGSTER_HOME, default var/dagster_home) that
     `make dev` shows. Running again on the same folder ingests only files it has not
-    seen. One run at a time per warehouse. Prints one line per step; the full log is
-    `<name>_work/logs/run.log`. Exit 0 when published; 1 when a step failed (it is
-    named, and the published file is left as it was); 2 on a usage error; 3 when
-    another run holds the warehouse.
+    seen; when there is none and no model or definition changed, the build is skipped
+    and the published file stays as it is. One run at a time per warehouse. Prints one
+    line per step; the full log is `<name>_work/logs/run.log`. Exit 0 when published or
+    up to date; 1 when a step failed (it is named, and the published file is left as it
+    was); 2 on a usage error; 3 when another run holds the warehouse.
     """
     check_settings()
     check_landing(landing)
     check_warehouse(warehouse)
-    raise typer.Exit(_report_run(landing, warehouse, verbose=verbose, wait=wait))
+    raise typer.Exit(
+        _report_run(landing, warehouse, verbose=verbose, wait=wait, full_refresh=full_refresh)
+    )
 
 
 @app.command()

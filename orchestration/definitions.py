@@ -25,11 +25,13 @@ def build_definitions(
     loggers: dict[str, LoggerDefinition] | None = None,
     dbt_log: Path | None = None,
     echo_dbt: bool = True,
+    full_refresh: bool = False,
 ) -> Definitions:
     """The pipeline for one landing folder and one published warehouse.
 
     ``dbt_log``: a file dbt's output is appended to (else stdout, where Dagster's
-    compute logs capture it); ``echo_dbt``: with ``dbt_log``, also to stdout.
+    compute logs capture it); ``echo_dbt``: with ``dbt_log``, also to stdout;
+    ``full_refresh``: rebuild every model from all the data.
     """
     return Definitions(
         loggers=loggers,
@@ -45,6 +47,7 @@ def build_definitions(
                 warehouse=str(warehouse),
                 dbt_log=str(dbt_log or ""),
                 echo_dbt=echo_dbt,
+                full_refresh=full_refresh,
             ),
         },
     )

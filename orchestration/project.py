@@ -45,14 +45,19 @@ def prepared_manifest() -> Path:
     return dbt_project.manifest_path
 
 
-def _newest_input() -> float:
-    """When the newest file dbt parses was last changed (models, macros, tests, seeds,
-    the project and profile files)."""
+def dbt_input_files() -> list[Path]:
+    """Every file dbt parses, in a stable order: models, macros (the KPI catalog among
+    them), tests, seeds, the project and profile files."""
     project = dbt_project.project_dir
     folders = [project / "models", project / "macros", project / "tests", SEEDS_DIR]
     files = [project / "dbt_project.yml", project / "profiles.yml"]
-    files += [path for folder in folders if folder.is_dir() for path in folder.rglob("*")]
-    return max(path.stat().st_mtime for path in files if path.is_file())
+    files += sorted(path for folder in folders if folder.is_dir() for path in folder.rglob("*"))
+    return [path for path in files if path.is_file()]
+
+
+def _newest_input() -> float:
+    """When the newest file dbt parses was last changed."""
+    return max(path.stat().st_mtime for path in dbt_input_files())
 
 
 def _prepare(target: Path) -> None:

@@ -38,6 +38,11 @@ class KpitreeResource(ConfigurableResource):
     echo_dbt: bool = Field(
         default=True, description="Also write dbt's output to stdout when dbt_log is set."
     )
+    full_refresh: bool = Field(
+        default=False,
+        description="Rebuild every model from all the data (dbt --full-refresh), even when "
+        "nothing changed since the last publish.",
+    )
 
     @property
     def landing(self) -> Path:

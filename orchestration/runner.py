@@ -49,6 +49,7 @@ class RunOutcome:
     run_log: Path | None = None
     run_id: str | None = None
     seconds: float = 0.0
+    was_published: bool = False  # False after a failure or when nothing was new
 
 
 def _meta(record: logging.LogRecord) -> dict:
@@ -143,6 +144,7 @@ def run_pipeline(
     *,
     verbose: bool = False,
     wait: bool = False,
+    full_refresh: bool = False,
 ) -> RunOutcome:
     """Ingest ``landing``, build, check and publish to ``warehouse``.
 
@@ -161,6 +163,7 @@ def run_pipeline(
         log_file = stack.enter_context(paths.run_log.open("a", encoding="utf-8"))
         # Importing the definitions builds the dbt assets: the first time in a process, that
         # prepares dbt's manifest (orchestration.project.prepared_manifest).
+        from orchestration.assets.publish import PUBLISHED_ASSET_KEY
         from orchestration.definitions import build_definitions
 
         defs = build_definitions(
@@ -169,6 +172,7 @@ def run_pipeline(
             loggers={"progress": _progress_logger(say, verbose), "run_log": _file_logger(log_file)},
             dbt_log=paths.run_log,
             echo_dbt=verbose,
+            full_refresh=full_refresh,
         )
         job = defs.resolve_job_def(nightly_kpi_job.name)
         instance = stack.enter_context(dagster_instance())
@@ -187,7 +191,10 @@ def run_pipeline(
     )
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
-            metadata = event.event_specific_data.materialization.metadata
+            materialization = event.event_specific_data.materialization
+            if materialization.asset_key == PUBLISHED_ASSET_KEY:
+                outcome.was_published = True
+            metadata = materialization.metadata
             if "run_summary" in metadata and not outcome.ingest_summary:
                 outcome.ingest_summary = metadata["run_summary"].value
         if event.event_type_value == "ASSET_CHECK_EVALUATION":

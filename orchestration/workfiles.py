@@ -3,7 +3,8 @@
 A run's files live in ``<stem>_work/`` beside the published file: the working
 database, ``logs/run.log`` (the last run; ``run.log.1`` the one before), ``dbt/``
 (dbt's target folder and its ``dbt.log``, emptied when a run starts) and
-``data_docs/`` (the last run's), ``spill/`` (DuckDB's temporary files). Nothing there accumulates from run to run.
+``data_docs/`` (the last run's), ``spill/`` (DuckDB's temporary files). Nothing there
+accumulates from run to run.
 """
 
 from __future__ import annotations

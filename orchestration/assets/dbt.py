@@ -11,6 +11,7 @@ checked (``make dbt-build`` in ``make test``), not in every run of the job.
 
 import functools
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, redirect_stdout
@@ -21,6 +22,13 @@ from typing import TextIO
 from dagster import AssetExecutionContext, AssetsDefinition
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.build_state import (
+    BuildInputs,
+    current_inputs,
+    forget_published,
+    last_published,
+    record_pending,
+)
 from orchestration.lead_definitions import write_seeds
 from orchestration.project import dbt_project, prepared_manifest
 from orchestration.resources import KpitreeResource
@@ -78,6 +86,36 @@ class DbtProgress:
         return line
 
 
+class _SkippedBuildNotice(logging.Filter):
+    """Drop Dagster's warning that the checks of a skipped build "emitted no result": when
+    nothing is new, the dbt step yields nothing on purpose and the checks and the publish
+    step are skipped with it (their outcome is the published one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "emitted no result in step" not in record.getMessage()
+
+
+logging.getLogger("dagster._core.execution.plan.active").addFilter(_SkippedBuildNotice())
+
+NOTHING_NEW = (
+    "nothing new since the last publish (no new landing file, no changed model or "
+    "definition): build, checks and publish skipped, the published file is current"
+)
+
+
+def _full_refresh_reason(
+    forced: bool, published: BuildInputs | None, inputs: BuildInputs
+) -> str | None:
+    """Why this build rebuilds every model from all the data, or None (incremental)."""
+    if forced:
+        return "asked for (--full-refresh)"
+    if published is None:
+        return "no published build to continue from"
+    if published.code != inputs.code:
+        return "models, definitions, seeds or settings changed since the last publish"
+    return None
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
@@ -126,14 +164,26 @@ def build_dbt_assets() -> AssetsDefinition:
 
 
 def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, kpitree: KpitreeResource):
-    """``dbt build`` without unit tests, its events turned into Dagster's, with progress."""
+    """``dbt build`` without unit tests, its events turned into Dagster's, with progress;
+    nothing at all when nothing changed since the last publish (orchestration.build_state)."""
     # The shared MQL/SQL definition reaches dbt as seeds written from its one file.
     write_seeds()
+    paths = kpitree.paths
+    inputs = current_inputs(paths)
+    published = last_published(paths)
+    if published == inputs and not kpitree.full_refresh:
+        context.log.info(NOTHING_NEW, extra=PROGRESS)
+        return
+    forget_published(paths)
     args = list(BUILD_ARGS)
+    full_refresh = _full_refresh_reason(kpitree.full_refresh, published, inputs)
+    if full_refresh:
+        context.log.info(f"dbt build --full-refresh: {full_refresh}", extra=PROGRESS)
+        args.append("--full-refresh")
     overrides = dbt_vars_override()
     if overrides:
         args += ["--vars", json.dumps(overrides)]
-    paths = kpitree.paths
+    record_pending(paths, inputs)
     progress = DbtProgress()
     with ExitStack() as stack:
         stack.enter_context(kpitree.dbt_environment())

@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.assets.dbt import build_dbt_assets
+from orchestration.build_state import record_published
 from orchestration.publish import publish
 from orchestration.resources import KpitreeResource
 from orchestration.settings import duckdb_settings
@@ -34,5 +35,6 @@ def published_warehouse(
     atomically, and only after every model and check upstream has passed."""
     paths = kpitree.paths
     tables = publish(paths.working, paths.published, duckdb_settings(paths))
+    record_published(paths)
     context.log.info(f"published {len(tables)} tables to {paths.published}")
     return MaterializeResult(metadata={"path": str(paths.published), "tables": ", ".join(tables)})

@@ -69,7 +69,13 @@ ALERT_COLUMNS = [
 ]
 
 
-def _dbt_build(database: Path, work: Path, variables: dict, *extra: str) -> None:
+def _dbt_build(
+    database: Path,
+    work: Path,
+    variables: dict,
+    *extra: str,
+    models: str = "kpi_attainment kpi_alerts kpi_history",
+) -> None:
     env = {
         **os.environ,
         "KPITREE_DBT_DATABASE": str(database),
@@ -80,7 +86,7 @@ def _dbt_build(database: Path, work: Path, variables: dict, *extra: str) -> None
         dbt_executable(),
         "build",
         "--select",
-        "kpi_attainment kpi_alerts kpi_history",
+        models,
         "--exclude",
         "resource_type:unit_test",
         "--vars",
@@ -142,7 +148,33 @@ def builds(tmp_path_factory: pytest.TempPathFactory, pipeline_runs) -> dict[str,
         "--full-refresh",
     )
     states["next_day"] = _state(database)
+    # A night that moves one value and loses another (kpi_values edited in place: only
+    # the history is built from it).
+    con = duckdb.connect(str(database))
+    try:
+        con.execute(CHANGE_ONE_VALUE)
+        con.execute(REMOVE_ONE_VALUE)
+    finally:
+        con.close()
+    _dbt_build(database, work, {"run_date": "2026-05-03"}, models="kpi_history")
+    states["changed"] = _state(database)
     return states
+
+
+CHANGED = {"kpi_name": "call_count", "grain": "month", "dimension": "all"}
+REMOVED = {"kpi_name": "call_count", "grain": "day", "dimension": "all"}
+CHANGE_ONE_VALUE = """
+    update metrics.kpi_values set numerator = numerator + 1, value = value + 1
+    where kpi_name = 'call_count' and grain = 'month' and dimension = 'all'
+      and period_start = (select max(period_start) from metrics.kpi_values
+                          where kpi_name = 'call_count' and grain = 'month')
+"""
+REMOVE_ONE_VALUE = """
+    delete from metrics.kpi_values
+    where kpi_name = 'call_count' and grain = 'day' and dimension = 'all'
+      and period_start = (select min(period_start) from metrics.kpi_values
+                          where kpi_name = 'call_count' and grain = 'day')
+"""
 
 
 def _seed_target(kpi_name: str, grain: str, period_start: str) -> float:
@@ -170,28 +202,49 @@ def _run_dates(history: list[dict]) -> dict[date, int]:
     return counts
 
 
-def test_history_holds_the_run_dates_snapshot_of_kpi_values(builds) -> None:
+def test_the_first_build_records_every_value_as_new(builds) -> None:
     first = builds["first"]
     assert _run_dates(first["history"]) == {date(2026, 5, 1): len(first["values"])}
-    snapshot = [
-        {name: value for name, value in row.items() if name != "run_date"}
+    assert {row["change_type"] for row in first["history"]} == {"new"}
+    recorded = [
+        {name: value for name, value in row.items() if name not in ("run_date", "change_type")}
         for row in first["history"]
     ]
-    assert snapshot == first["values"]
+    assert recorded == first["values"]
 
 
-def test_rebuilding_the_same_run_date_replaces_that_snapshot(builds) -> None:
+def test_rebuilding_the_same_run_date_replaces_that_day(builds) -> None:
     assert builds["rerun"]["history"] == builds["first"]["history"]
 
 
-def test_a_new_run_date_adds_a_snapshot_and_full_refresh_keeps_the_old(builds) -> None:
-    state = builds["next_day"]
-    count = len(state["values"])
-    assert _run_dates(state["history"]) == {date(2026, 5, 1): count, date(2026, 5, 2): count}
-    kept = [row for row in state["history"] if row["run_date"] == date(2026, 5, 1)]
-    assert kept == builds["first"]["history"]
-    keys = {tuple(row[name] for name in HISTORY_KEY) for row in state["history"]}
-    assert len(keys) == len(state["history"]), "duplicate history keys"
+def test_a_day_without_changes_adds_nothing_and_full_refresh_keeps_the_past(builds) -> None:
+    """The 05-02 build (with --full-refresh) saw the same kpi_values as 05-01."""
+    assert builds["next_day"]["history"] == builds["first"]["history"]
+
+
+def test_a_day_records_exactly_the_changed_and_the_removed_value(builds) -> None:
+    before, after = builds["next_day"], builds["changed"]
+    day = [row for row in after["history"] if row["run_date"] == date(2026, 5, 3)]
+    assert sorted(row["change_type"] for row in day) == ["changed", "removed"]
+    changed = _one(day, change_type="changed")
+    old = _one(before["values"], **CHANGED, period_start=changed["period_start"])
+    assert {k: changed[k] for k in CHANGED} == CHANGED
+    assert changed["value"] == old["value"] + 1
+    assert changed["numerator"] == old["numerator"] + 1
+    removed = _one(day, change_type="removed")
+    assert {k: removed[k] for k in REMOVED} == REMOVED
+    assert (removed["numerator"], removed["denominator"], removed["value"]) == (None, None, None)
+    assert removed["period_start"] == min(
+        row["period_start"] for row in before["values"] if _matches(row, REMOVED)
+    )
+    older = [row for row in after["history"] if row["run_date"] != date(2026, 5, 3)]
+    assert older == before["history"]
+    keys = {tuple(row[name] for name in HISTORY_KEY) for row in after["history"]}
+    assert len(keys) == len(after["history"]), "duplicate history keys"
+
+
+def _matches(row: dict, key: dict) -> bool:
+    return all(row[name] == value for name, value in key.items())
 
 
 def test_review_tables_have_the_published_columns(builds) -> None:

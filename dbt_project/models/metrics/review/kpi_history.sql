@@ -1,11 +1,19 @@
 {#
-    kpi_values as of each run: every build inserts the whole of kpi_values
-    under run_date = var('run_date'), by default today in the reporting
-    timezone (the one model that reads the wall clock: it records when the
-    numbers were seen). Building again with the same run_date first deletes
-    that day's snapshot (delete+insert on run_date), so a re-run replaces it
-    and rows that no longer exist do not linger. full_refresh is off: a
-    `dbt build --full-refresh` must not erase the past snapshots.
+    How each KPI value changed, run by run: a build adds a row under
+    run_date = var('run_date') (by default today in the reporting timezone:
+    the one model that reads the wall clock) for each kpi_values row that is
+    new or whose numerator, denominator, value or unit differs from the last
+    row the history holds for it, and a `removed` row for each value that is
+    no longer in kpi_values. A night that changes nothing adds nothing, so the
+    history grows with the data's changes, not with the runs.
+
+    Building again with the same run_date first deletes that day's rows
+    (delete+insert on run_date) and compares with the days before it, so a
+    re-run replaces the day. full_refresh is off: `dbt build --full-refresh`
+    must not erase the past.
+
+    The value a KPI had on a date D is its latest row with run_date <= D
+    (none, or `removed`: it had no value then).
 #}
 {{
     config(
@@ -17,27 +25,105 @@
     )
 }}
 {%- set run_date = var('run_date', none) %}
+{%- if run_date %}
+    {%- set run_date_sql = "cast('" ~ run_date ~ "' as date)" %}
+{%- else %}
+    {%- set today = to_reporting_tz('current_timestamp') %}
+    {%- set run_date_sql = 'cast(' ~ today ~ ' as date)' %}
+{%- endif %}
+{%- set key = [
+    'kpi_name', 'kpi_version', 'grain', 'period_start', 'dimension',
+    'dimension_value',
+] %}
 
 with
 
 kpi_values as (select * from {{ ref('kpi_values') }}),
 
-snapshot as (
+{# The last row the history holds for each value, before this run date. #}
+latest as (
+    {% if is_incremental() %}
+        select *
+        from {{ this }}
+        where run_date < {{ run_date_sql }}
+        qualify row_number() over (
+            partition by {{ key | join(', ') }}
+            order by run_date desc
+        ) = 1
+    {% else %}
+        select
+            cast(null as date) as run_date,
+            {{ kpi_value_columns() }},
+            cast(null as varchar) as change_type
+        from kpi_values
+        where false
+    {% endif %}
+),
+
+still_there as (
+    select * from latest
+    {# Rows written before the history recorded changes have no change. #}
+    where coalesce(change_type, 'snapshot') <> 'removed'
+),
+
+new_or_changed as (
     select
-        {% if run_date -%}
-            cast('{{ run_date }}' as date)
-        {%- else -%}
-            cast({{ to_reporting_tz('current_timestamp') }} as date)
-        {%- endif %} as run_date,
-        kpi_values.*
+        kpi_values.*,
+        case
+            when still_there.kpi_name is null then 'new' else 'changed'
+        end as change_type
     from kpi_values
+    left join still_there
+        on
+            {% for column in key -%}
+                kpi_values.{{ column }} = still_there.{{ column }}
+                {% if not loop.last %}and {% endif %}
+            {%- endfor %}
+    where
+        still_there.kpi_name is null
+        {% for column in ['numerator', 'denominator', 'value', 'unit'] -%}
+            or kpi_values.{{ column }} is distinct from still_there.{{ column }}
+        {% endfor %}
+),
+
+removed as (
+    select
+        still_there.kpi_name,
+        still_there.kpi_version,
+        still_there.grain,
+        still_there.period_start,
+        still_there.period_end,
+        still_there.dimension,
+        still_there.dimension_value,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        cast(null as double) as value,
+        still_there.unit,
+        'removed' as change_type
+    from still_there
+    where not exists (
+        select 1
+        from kpi_values
+        where
+            {% for column in key -%}
+                kpi_values.{{ column }} = still_there.{{ column }}
+                {% if not loop.last %}and {% endif %}
+            {%- endfor %}
+    )
+),
+
+changes as (
+    select * from new_or_changed
+    union all
+    select * from removed
 ),
 
 final as (
     select
-        cast(run_date as date) as run_date,
-        {{ kpi_value_columns() }}
-    from snapshot
+        {{ run_date_sql }} as run_date,
+        {{ kpi_value_columns() }},
+        cast(change_type as varchar) as change_type
+    from changes
 )
 
 select * from final

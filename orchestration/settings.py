@@ -11,7 +11,8 @@ environment variables override them for a deployment.
 | KPITREE_REPORTING_TZ | vars.reporting_timezone | reporting timezone |
 | KPITREE_FISCAL_YEAR_START_MONTH | vars.fiscal_year_start_month | 1-12 |
 | KPITREE_NOW | the current time | the run's clock (ISO 8601; UTC without an offset): landing
-  timestamps later than it + 1 day are quarantined (see the accepted range at the end) |
+  timestamps later than it + 1 day are quarantined (see the accepted range at the end), and
+  its local date is the run date metrics.kpi_history records |
 | DAGSTER_HOME | ./var/dagster_home | the Dagster instance; command-line runs are recorded there |
 | KPITREE_DUCKDB_MEMORY_LIMIT | 2GB | DuckDB's memory limit for the working database; larger
   intermediate results spill to ``<work>/spill`` |
@@ -25,6 +26,7 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import yaml
@@ -146,8 +148,12 @@ def duckdb_settings(paths: WarehousePaths) -> dict[str, str]:
 
 
 def dbt_vars_override() -> dict:
-    """The dbt vars to pass when the environment overrides the project defaults."""
+    """The dbt vars to pass when the environment overrides the project defaults; with
+    KPITREE_NOW, also the run date the KPI history records (the run's clock, local)."""
     overrides = {}
+    if os.environ.get("KPITREE_NOW", "").strip():
+        local = run_clock().astimezone(ZoneInfo(reporting_timezone()))
+        overrides["run_date"] = local.date().isoformat()
     if reporting_timezone() != dbt_vars()["reporting_timezone"]:
         overrides["reporting_timezone"] = reporting_timezone()
     if fiscal_year_start_month() != int(dbt_vars()["fiscal_year_start_month"]):

@@ -474,13 +474,12 @@ class _Day:
         self.reps = self.pool.get("inside_sales", [])
         self.is_reps = set(self.reps)
         campaigns = con.execute(
-            f"select campaign_id, campaign_type, campaign_name, {_t('started_at')} as t "
+            f"select campaign_id, campaign_type, {_t('started_at')} as t "
             f"from {folder.current('campaigns')} where started_at is not null "
             "order by t, campaign_id"
         ).fetchall()
         self.campaigns: dict[str, list[tuple[int, str]]] = {}
-        self.campaign_names = {c: name for c, _, name, _ in campaigns}
-        for campaign_id, kind, _, t in campaigns:
+        for campaign_id, kind, t in campaigns:
             self.campaigns.setdefault(kind, []).append((t, campaign_id))
         con.execute(
             "create temp table lead_state as select lead_id, account_id, lead_source, owner_id, "
@@ -494,10 +493,10 @@ class _Day:
             f"{_t('created_at')} as created_t from {folder.current('accounts')}"
         )
         con.execute(
-            "create temp table opportunity_state as select opportunity_id, account_id, lead_id, "
+            "create temp table opportunity_state as select opportunity_id, account_id, "
             "opportunity_type, stage, cast(amount as double) as amount, "
             f"{_true('is_closed')} as is_closed, {_true('is_won')} as is_won, "
-            f"cast(close_date as date) as close_date, {_t('created_at')} as created_t, "
+            "cast(close_date as date) as close_date, "
             "cast(cast(updated_at as timestamptz) as date) as updated_day "
             f"from {folder.current('opportunities')}"
         )

@@ -142,6 +142,7 @@ class PipelineRuns:
         """A private copy in ``folder`` of the published warehouse and its working files
         after the run on ``landing``; returns the copy's published file. A run on the copy
         goes on exactly as a second run on the original would."""
+        from orchestration.publish import history_folder
         from orchestration.settings import WarehousePaths
 
         source = WarehousePaths(self.published(landing))
@@ -149,6 +150,9 @@ class PipelineRuns:
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source.published, target.published)
         shutil.copytree(source.workdir, target.workdir, symlinks=True)
+        history = history_folder(source.published)
+        if history.exists():
+            shutil.copytree(history, history_folder(target.published))
         return target.published
 
 

@@ -214,6 +214,26 @@ def test_versions_are_newer_than_what_they_replace(run, drops, states) -> None:
                     assert _at(row["updated_at"]) > _at(old["updated_at"]), name
 
 
+def test_versions_copy_the_columns_they_do_not_change(drops, states) -> None:
+    changing = {
+        "accounts": {"segment", "employee_count"},
+        "leads": {"status", "owner_id", "lead_source", "mql_at", "sql_at", "recycled_at"}
+        | {"recycle_reason", "converted_opportunity_id"},
+        "meetings": {"status", "opportunity_id"},
+        "opportunities": {"stage", "amount", "probability", "is_closed", "is_won", "close_date"},
+    }
+    versions = 0
+    for rows, state in zip(drops, states, strict=True):
+        for name, columns in changing.items():
+            for row in rows[name]:
+                old = state[name].get(_key(name, row))
+                if old is not None:
+                    versions += 1
+                    kept = set(row) - columns - {"updated_at"}
+                    assert {c: row[c] for c in kept} == {c: old[c] for c in kept}, name
+    assert versions > 50
+
+
 # --- the kinds of change ----------------------------------------------------------------------
 
 

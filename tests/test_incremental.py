@@ -6,13 +6,15 @@ A night with nothing new builds nothing and leaves the published file as it was.
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 
 from orchestration.runner import run_pipeline
+from orchestration.settings import reporting_timezone
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.pipeline
@@ -37,7 +39,8 @@ def nights(tmp_path_factory: pytest.TempPathFactory, pipeline_runs) -> dict:
     landing = work / "landing"
     shutil.copytree(BASE, landing)
     nightly = pipeline_runs.copy(BASE, work / "nightly")
-    today = date.today()
+    # The base run's history date: today where the periods are cut.
+    today = datetime.now(ZoneInfo(reporting_timezone())).date()
     outcomes, clocks = [], []
     monkeypatch = pytest.MonkeyPatch()
     try:

@@ -21,7 +21,7 @@ help:
 	@echo "                var/landing and var/kpitree.duckdb; shows the command-line runs too"
 	@echo "make lint       ruff check + format check, sqlfluff lint"
 	@echo "make format     ruff format + fix, sqlfluff fix"
-	@echo "make bench      time the demo-scale and 10x runs"
+	@echo "make bench      time full, nothing-new and one-day runs at 10x and 100x beside DuckDB's floor"
 	@echo "make clean      remove var/ and dbt artifacts (keeps .venv)"
 
 $(STAMP): pyproject.toml constraints.txt

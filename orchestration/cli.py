@@ -296,17 +296,48 @@ def generate(
         help="Linear size factor: 1 is ~30 reps for a year; 100 for load tests.",
     ),
     seed: int = typer.Option(20260401, "--seed", help="Random seed; same seed, same files."),
+    next_day: int = typer.Option(
+        0,
+        "--next-day",
+        min=0,
+        help="Instead of a new year: add this many nights of drops to the sample folder OUT, "
+        "one <table>/<YYYY-MM-DD>.csv per table and day (new records, status changes, stage "
+        "moves, a backdated stage change, corrected amounts), as a nightly export brings.",
+    ),
 ) -> None:
     """Write a deterministic sample SFA/MA data set in the canonical contract.
 
     One fiscal year (2025-04 to 2026-03) of a B2B company with marketing, inside
     sales, field sales and customer success, at rates near the source articles'
     benchmarks (34 calls per rep per day, 5.1 follow-ups per lead, ...).
+    With --next-day N, the N days after the folder's last one, as daily delta
+    exports: `kpitree generate --out var/landing --next-day 1` then `kpitree run`
+    is one more night. Run the pipeline with KPITREE_NOW at or after the last day.
     """
+    if next_day:
+        _write_drops(out, next_day, seed)
+        return
     counts = _generate_with_progress(out, scale, seed)
     for table, rows in counts.items():
         console.print(f"  {table:<28} {rows:>10,} rows")
     console.print(f"wrote {out}")
+
+
+def _write_drops(out: Path, nights: int, seed: int) -> None:
+    from sample_data.drops import write_next_day
+
+    if not (out / "leads").is_dir():
+        _usage_error(f"{out} holds no sample data: write a year first (kpitree generate --out)")
+    for _ in range(nights):
+        day = write_next_day(out, seed=seed)
+        rows = sum(day.rows.values())
+        console.print(
+            f"  {day.day}  {rows:>9,} rows: {day.new_records:,} new, "
+            f"{day.status_changes:,} status changes, {day.stage_moves:,} stage moves, "
+            f"{day.backdated_stage_changes} backdated, {day.amount_corrections} amount and "
+            f"{day.other_corrections} other corrections"
+        )
+    console.print(f"wrote {nights} night(s) of drops into {out}")
 
 
 DEMO_SEED = 20260401

@@ -81,6 +81,15 @@ def test_generate_writes_the_contract_tables(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "g" / "leads" / "leads.csv").exists()
 
+    night = runner.invoke(app, ["generate", "--out", str(tmp_path / "g"), "--next-day", "1"])
+    assert night.exit_code == 0, night.output
+    assert (tmp_path / "g" / "leads" / "2026-04-01.csv").exists()
+    assert "2026-04-01" in night.output
+
+    empty = runner.invoke(app, ["generate", "--out", str(tmp_path / "none"), "--next-day", "1"])
+    assert empty.exit_code == 2
+    assert "holds no sample data" in empty.output
+
 
 def test_published_file_is_readable_while_a_reader_holds_the_old_one(tmp_path: Path) -> None:
     """A BI tool holding the published file open keeps its snapshot; the run still

@@ -67,7 +67,9 @@ def _nightly_runs() -> int:
 @pytest.fixture(scope="module")
 def three_runs(tmp_path_factory, pipeline_runs) -> dict:
     """A warehouse after its first run, then two more command-line runs on the same
-    landing folder (the first run is the session's shared run, copied)."""
+    landing folder (the first run is the session's shared run, copied). With nothing new a
+    run would stop after ingest (tests/test_incremental.py): these two rebuild in full
+    (--full-refresh), so that every step runs again."""
     root = tmp_path_factory.mktemp("hygiene")
     warehouse = pipeline_runs.copy(T3, root)
     paths = WarehousePaths(warehouse)
@@ -75,7 +77,8 @@ def three_runs(tmp_path_factory, pipeline_runs) -> dict:
     values = [_kpi_values(warehouse)]
     outputs, sizes = [], [None]
     for verbose in (["--verbose"], []):
-        args = ["run", *verbose, "--landing", str(T3), "--warehouse", str(warehouse)]
+        args = ["run", *verbose, "--full-refresh", "--landing", str(T3), "--warehouse"]
+        args.append(str(warehouse))
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
         outputs.append(result.output)

@@ -33,6 +33,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The oldest DuckDB a BI tool may embed and still open the published file (storage version
+# v1.4.0, the history's Parquet files): a second, small environment the publish tests use.
+VENV_DUCKDB14 := .venv-duckdb14
+$(VENV_DUCKDB14)/bin/python:
+	$(PYTHON) -m venv $(VENV_DUCKDB14)
+	$(VENV_DUCKDB14)/bin/python -m pip install --quiet 'duckdb==1.4.*'
+export KPITREE_DUCKDB14_PYTHON := $(CURDIR)/$(VENV_DUCKDB14)/bin/python
+
 # Dagster reads dbt's manifest, and dbt the seeds written from the shared MQL/SQL
 # definition; a fresh clone has neither. This writes both; dbt parses again only when a
 # file it reads has changed since the last parse (orchestration/project.py decides).
@@ -69,13 +77,13 @@ PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not serial"
 PYTEST_SERIAL := $(BIN)/pytest -m serial
 
-pytest: manifest
+pytest: manifest $(VENV_DUCKDB14)/bin/python
 	$(PYTEST_PARALLEL)
 	$(PYTEST_SERIAL)
 
 # `make test` keeps both cores busy: lint on one, the example's dbt build and then the
 # serial tests on the other; then pytest's workers on both.
-test: manifest
+test: manifest $(VENV_DUCKDB14)/bin/python
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-build-then-serial-tests
 	$(PYTEST_PARALLEL)
 
@@ -86,4 +94,4 @@ bench: manifest
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf var dbt_project/target dbt_project/logs
+	rm -rf var dbt_project/target dbt_project/logs $(VENV_DUCKDB14)

@@ -3,10 +3,13 @@ copied again; each published version names exactly its own files."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from orchestration.publish import HISTORY_LIST, history_folder, publish
 
@@ -109,3 +112,34 @@ def test_an_empty_history_is_published_as_an_empty_table(tmp_path: Path) -> None
     publish(working, published)
     assert _history(published) == []
     assert not history_folder(published).exists()
+
+
+def test_a_duckdb_1_4_client_reads_the_file_and_its_history(tmp_path: Path) -> None:
+    """BI drivers embed older DuckDB releases: the published file and the history view
+    open in DuckDB 1.4 (`make test` installs it beside the project, in .venv-duckdb14)."""
+    client = os.environ.get("KPITREE_DUCKDB14_PYTHON", "")
+    if not Path(client).is_file():
+        pytest.skip("no DuckDB 1.4 interpreter: run through `make test` (KPITREE_DUCKDB14_PYTHON)")
+    working, published = tmp_path / "working.duckdb", tmp_path / "kpitree.duckdb"
+    _working(working)
+    _add_day(working, "2026-04-02", 11.0)
+    publish(working, published)
+    script = (
+        "import sys, duckdb\n"
+        "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "print(duckdb.__version__)\n"
+        "print(con.execute('select value from metrics.kpi_values').fetchall())\n"
+        "print(con.execute('select run_date, value from metrics.kpi_history order by 1')"
+        ".fetchall())\n"
+    )
+    result = subprocess.run(
+        [client, "-c", script, str(published)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    version, values, history = result.stdout.splitlines()
+    assert version.startswith("1.4.")
+    assert values == "[(1,)]"
+    assert history == (
+        "[(datetime.date(2026, 4, 1), Decimal('10.0')), "
+        "(datetime.date(2026, 4, 2), Decimal('11.0'))]"
+    )

@@ -331,3 +331,31 @@ def test_as_of_date_var_projects_the_period_in_progress(builds) -> None:
         dimension="all",
     )
     assert ", 着地見込 2 — off_track" in alert["message"]
+
+
+def test_a_history_of_whole_snapshots_is_continued_with_changes(
+    tmp_path_factory: pytest.TempPathFactory, pipeline_runs
+) -> None:
+    """A warehouse whose history was written before change_type existed (a snapshot of
+    kpi_values per run date): the next build adds the column and records only what differs
+    from the last snapshot."""
+    work = tmp_path_factory.mktemp("review-upgrade")
+    database = WarehousePaths(pipeline_runs.copy(LANDING, work)).working
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("drop table metrics.kpi_history")
+        con.execute(
+            "create table metrics.kpi_history as "
+            "select date '2026-04-30' as run_date, * from metrics.kpi_values"
+        )
+        con.execute(CHANGE_ONE_VALUE)
+    finally:
+        con.close()
+    _dbt_build(database, work, {"run_date": "2026-05-01"}, models="kpi_history")
+    history = _query(database, "select * from metrics.kpi_history order by all")
+    old = [row for row in history if row["run_date"] == date(2026, 4, 30)]
+    assert old and {row["change_type"] for row in old} == {None}
+    new = [row for row in history if row["run_date"] == date(2026, 5, 1)]
+    assert [(row["change_type"], row["kpi_name"], row["grain"]) for row in new] == [
+        ("changed", "call_count", "month")
+    ]

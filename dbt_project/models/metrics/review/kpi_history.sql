@@ -43,7 +43,18 @@ kpi_values as (select * from {{ ref('kpi_values') }}),
 {# The last row the history holds for each value, before this run date. #}
 latest as (
     {% if is_incremental() %}
-        select *
+        {#- A history written before change_type existed has no such column
+            (on_schema_change adds it after this select). -#}
+        {%- set existing = adapter.get_columns_in_relation(this)
+            | map(attribute='name') | map('lower') | list %}
+        select
+            run_date,
+            {{ kpi_value_columns() }},
+            {% if 'change_type' in existing -%}
+                change_type
+            {%- else -%}
+                cast(null as varchar) as change_type
+            {%- endif %}
         from {{ this }}
         where run_date < {{ run_date_sql }}
         qualify row_number() over (

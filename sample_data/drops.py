@@ -98,9 +98,11 @@ from sample_data.calibration import (
     UNSUBSCRIBE_AFTER_OPEN,
     WIN,
 )
+from sample_data.generate import cumulative, lead_status
 from sample_data.timeline import (
     DAY,
     FY_START,
+    FY_START_EPOCH,
     HOUR,
     WORK_SPAN,
     WORK_START,
@@ -134,7 +136,6 @@ PLANNED_CLOSE = (45, 90)  # days from a new deal to its planned close_date
 RECENT_EVENTS = 3  # an event-sourced lead answers one of the latest trade shows
 OPEN_STATUSES = ("nurturing", "unqualified", "working", "mql", "sql")
 WORKED_SOURCES = ("web", "document_request", "seminar", "ads", "event")  # fixes of `other`
-EPOCH0 = int(dt.datetime(2025, 4, 1, tzinfo=dt.timezone(dt.timedelta(hours=9))).timestamp())
 ACTIVE = "coalesce(is_active, 'true')"  # a user without is_active counts as active
 DROP_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})\.csv")
 
@@ -185,7 +186,7 @@ def _literal(text: str) -> str:
 
 def _t(column: str) -> str:
     """SQL: a timestamp column as integer seconds since the fiscal year's first local midnight."""
-    return f"(cast(floor(epoch(cast({column} as timestamptz))) as bigint) - {EPOCH0})"
+    return f"(cast(floor(epoch(cast({column} as timestamptz))) as bigint) - {FY_START_EPOCH})"
 
 
 def _true(column: str) -> str:
@@ -303,27 +304,19 @@ class _File:
 # --- the day ----------------------------------------------------------------------------------
 
 
-def _cumulative(weights: list[float] | tuple[float, ...]) -> list[float]:
-    total, out = 0.0, []
-    for w in weights:
-        total += w
-        out.append(total)
-    return [c / total for c in out]
-
-
 def _loss_per_stage() -> tuple[float, ...]:
     """Chance that a deal leaving stage i is lost, from the generator's WIN and LOST_AFTER."""
     lost, reach, out, below = 1 - WIN, 1.0, [], 0.0
-    for cumulative in LOST_AFTER:
-        dies = lost * (cumulative - below)
+    for lost_by in LOST_AFTER:
+        dies = lost * (lost_by - below)
         out.append(dies / reach)
-        reach, below = reach - dies, cumulative
+        reach, below = reach - dies, lost_by
     return tuple(out)
 
 
 LOSS = _loss_per_stage()
-PROSPECT_SEGMENTS = _cumulative(SEGMENT_WEIGHTS["prospect"])
-SOURCE_CUM = _cumulative(list(SOURCE_WEIGHTS.values()))
+PROSPECT_SEGMENTS = cumulative(SEGMENT_WEIGHTS["prospect"])
+SOURCE_CUM = cumulative(list(SOURCE_WEIGHTS.values()))
 STAGE_INDEX = {stage: i for i, (stage, _) in enumerate(STAGES)}
 
 
@@ -1188,18 +1181,15 @@ _KINDS = (
 
 
 def _lead_status(row: list, position: dict[str, int], touched: bool) -> str:
-    """The generator's status precedence over a lead's lifecycle columns."""
-    if row[position["recycled_at"]]:
-        return "recycled"
-    if row[position["converted_opportunity_id"]]:
-        return "converted"
-    if row[position["sql_at"]]:
-        return "sql"
-    if row[position["mql_at"]]:
-        return "mql"
-    if touched:
-        return "working"
-    return row[position["status"]]
+    """The generator's status rule over a lead row's lifecycle columns."""
+    return lead_status(
+        recycled=bool(row[position["recycled_at"]]),
+        converted=bool(row[position["converted_opportunity_id"]]),
+        is_sql=bool(row[position["sql_at"]]),
+        is_mql=bool(row[position["mql_at"]]),
+        touched=touched,
+        otherwise=row[position["status"]],
+    )
 
 
 def _in(values: Iterable[str]) -> str:

@@ -152,12 +152,29 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _cumulative(weights: list[float] | tuple[float, ...]) -> list[float]:
+def cumulative(weights: list[float] | tuple[float, ...]) -> list[float]:
+    """Cumulative shares of ``weights`` (the last is 1.0), to draw with ``bisect_right``."""
     total, out = 0.0, []
     for w in weights:
         total += w
         out.append(total)
     return [c / total for c in out]
+
+
+def lead_status(
+    *, recycled: bool, converted: bool, is_sql: bool, is_mql: bool, touched: bool, otherwise: str
+) -> str:
+    """A lead's status from its lifecycle: its latest milestone, else ``working`` once a rep
+    touched it, else ``otherwise`` (what it was)."""
+    if recycled:
+        return "recycled"
+    if converted:
+        return "converted"
+    if is_sql:
+        return "sql"
+    if is_mql:
+        return "mql"
+    return "working" if touched else otherwise
 
 
 @dataclass(slots=True)
@@ -347,8 +364,8 @@ class _Generator:
         n_customers = CUSTOMERS_PER_UNIT * self.scale
         n_prospects = round(self.n_leads * PROSPECTS_PER_LEAD)
         keys = []  # created * 8 + segment * 2 + is_customer: sorts by creation, no tuples
-        customer_cum = _cumulative(SEGMENT_WEIGHTS["customer"])
-        prospect_cum = _cumulative(SEGMENT_WEIGHTS["prospect"])
+        customer_cum = cumulative(SEGMENT_WEIGHTS["customer"])
+        prospect_cum = cumulative(SEGMENT_WEIGHTS["prospect"])
         for i in range(n_customers + n_prospects):
             customer = i < n_customers
             if customer:
@@ -406,8 +423,8 @@ class _Generator:
         """Create leads day by day (fewer at weekends), each with its whole story."""
         rng = self.rng
         weights = [1.0 if weekday(d) < 5 else 0.35 for d in range(FY_DAYS)]
-        cum = _cumulative(weights)
-        self.source_cum = _cumulative(list(SOURCE_WEIGHTS.values()))
+        cum = cumulative(weights)
+        self.source_cum = cumulative(list(SOURCE_WEIGHTS.values()))
         self.sources = list(SOURCE_WEIGHTS)
         done, previous = 0, 0
         for day in range(FY_DAYS):
@@ -889,18 +906,14 @@ class _Generator:
         if lead.mql_at is not None and rng.random() < CREATED_RESTAMPED:
             restamped = lead.mql_at + rng.randrange(HOUR, 8 * HOUR)
             lead.created = restamped if restamped < T_END else lead.created
-        if lead.recycled_at is not None:
-            status = "recycled"
-        elif lead.opportunity_id is not None:
-            status = "converted"
-        elif lead.sql_at is not None:
-            status = "sql"
-        elif lead.mql_at is not None:
-            status = "mql"
-        elif lead.touched:
-            status = "working"
-        else:
-            status = "unqualified" if lead.score < 20 else "nurturing"
+        status = lead_status(
+            recycled=lead.recycled_at is not None,
+            converted=lead.opportunity_id is not None,
+            is_sql=lead.sql_at is not None,
+            is_mql=lead.mql_at is not None,
+            touched=lead.touched,
+            otherwise="unqualified" if lead.score < 20 else "nurturing",
+        )
         # Marketing-owned leads nobody worked often lack a company in the MA tool.
         no_account = not lead.touched and lead.sql_at is None and rng.random() < 0.2
         stamps = (lead.created, lead.mql_at, lead.sql_at, lead.recycled_at, lead.converted_at)

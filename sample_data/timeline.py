@@ -19,6 +19,10 @@ DAY = 86_400
 HOUR = 3_600
 T_END = FY_DAYS * DAY  # first instant after the fiscal year
 OFFSET = "+09:00"
+# Unix seconds of the year's first local midnight: instant t of the sample is this + t.
+FY_START_EPOCH = int(
+    dt.datetime.combine(FY_START, dt.time(), dt.timezone(dt.timedelta(hours=9))).timestamp()
+)
 PLANNING_DAYS = 400  # working days are also needed after the year, for planned dates
 WORK_START = 9 * HOUR
 WORK_SPAN = 9 * HOUR + 1_800  # 09:00 .. 18:30

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -197,7 +197,6 @@ class ScaleResult:
     day_rows: int = 0
     published_mb: float = 0.0
     work_mb: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def peak_bytes(self) -> int:

@@ -90,14 +90,14 @@ def _write(
         for schema in PUBLISHED_SCHEMAS:
             con.execute(f"create schema if not exists published.{schema}")
         for schema, name in tables:
-            target = f"published.{schema}.{_quote(name)}"
+            source, target = f"{schema}.{_quote(name)}", f"published.{schema}.{_quote(name)}"
             if (schema, name) == HISTORY and parts:
                 files = ", ".join(_literal(part.as_posix()) for part in parts)
                 con.execute(f"create view {target} as select * from read_parquet([{files}])")
             elif (schema, name) == HISTORY:  # no history yet: an empty table of its columns
-                con.execute(f"create table {target} as select * from {schema}.{name} limit 0")
+                con.execute(f"create table {target} as select * from {source} limit 0")
             else:
-                con.execute(f"create table {target} as select * from {schema}.{_quote(name)}")
+                con.execute(f"create table {target} as select * from {source}")
         con.execute("detach published")
     finally:
         con.close()

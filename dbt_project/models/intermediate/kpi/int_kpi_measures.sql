@@ -9,7 +9,16 @@ with
 
 periods as (select * from {{ ref('int_periods') }}),
 
-event_measures as (select * from {{ ref('int_kpi_event_measures') }}),
+event_measures as (
+    select
+        measure_name,
+        grain,
+        period_start,
+        dimension,
+        dimension_value,
+        measure_value
+    from {{ ref('int_kpi_event_measures') }}
+),
 
 pipeline_measures as (
     select * from {{ ref('int_pipeline_snapshot_measures') }}

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from orchestration.runner import run_pipeline
-from orchestration.settings import reporting_timezone
+from orchestration.settings import WarehousePaths, reporting_timezone
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.pipeline
@@ -161,3 +161,43 @@ def test_the_history_grows_with_changes_not_with_runs(nights) -> None:
     assert sorted(per_day)[1:] == nights["clocks"]
     for night in nights["clocks"]:
         assert 0 < per_day[night] < values / 10, per_day
+
+
+def test_the_last_night_recomputed_only_what_it_touched(nights) -> None:
+    """Night 2 corrects L5's lead source (its lead created 2026-05-07) and O1's won amount
+    (won 2026-05-15): the KPI event models rewrote those measure-days in the dimensions the
+    change reaches -- L5's lead_source rows, O1's rows -- and kept the rest from before
+    (models/intermediate/kpi: fingerprints per measure, day and dimension)."""
+    working = WarehousePaths(nights["nightly"]).working
+    con = duckdb.connect(str(working), read_only=True)
+    try:
+        last = con.execute(
+            "select max(changed_at) from intermediate.int_kpi_event_days"
+        ).fetchall()[0][0]
+        days = dict(
+            con.execute(
+                "select measure_name || ' ' || event_day || ' ' || dimension, "
+                "changed_at = ? from intermediate.int_kpi_event_days "
+                "where dimension_value is null",
+                [last],
+            ).fetchall()
+        )
+        months = dict(
+            con.execute(
+                "select measure_name || ' ' || dimension, days_changed_at = ? "
+                "from intermediate.int_kpi_event_measures "
+                "where grain = 'month' and period_start = date '2026-05-01' "
+                "and dimension_value in ('all', 'u2', 'outbound', 'referral')",
+                [last],
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert days["leads_created 2026-05-07 lead_source"] is True
+    assert days["leads_created 2026-05-07 owner"] is False
+    assert days["leads_created 2026-05-07 all"] is False
+    assert days["won_amount 2026-05-15 all"] is True
+    assert sum(days.values()) < len(days) / 10
+    assert months["leads_created lead_source"] is True
+    assert months["leads_created owner"] is False
+    assert months["won_amount all"] is True

@@ -110,6 +110,7 @@ def _with_defaults(entry: dict, catalog: dict) -> dict:
     resolved (its name kept in ``dimension_set``)."""
     defaults = catalog["defaults"]
     dimensions = entry.get("dimensions", defaults["dimensions"])
+    unit = entry.get("unit", catalog["units"].get(entry["kind"]))
     return {
         "name": entry["name"],
         "version": entry.get("version", defaults["version"]),
@@ -117,7 +118,8 @@ def _with_defaults(entry: dict, catalog: dict) -> dict:
         "label_ja": entry["label_ja"],
         "label_en": entry["label_en"],
         "kind": entry["kind"],
-        "unit": entry.get("unit", catalog["units"].get(entry["kind"])),
+        "unit": unit,
+        "display_unit": entry.get("display_unit", catalog["display_units"].get(unit)),
         "numerator": entry["numerator"],
         "denominator": entry.get("denominator"),
         "grains": list(entry.get("grains", ALL_GRAINS)),
@@ -339,7 +341,7 @@ def catalog_reference() -> str:
             ("kind", e["kind"]),
             ("formula (measures)", _formula(e)),
             ("definition", _cell(e["definition"])),
-            ("unit", e["unit"]),
+            ("unit", f"{e['unit']} (shown as {e['display_unit']})"),
             ("grains", ", ".join(e["grains"])),
             ("dimensions", dimensions),
             ("owner department", e["owner_department"]),

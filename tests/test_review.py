@@ -279,8 +279,8 @@ def test_attainment_of_a_closed_period_is_hand_checked(builds) -> None:
         dimension="all",
     )
     assert alert["message"] == (
-        f"架電数 (call_count) 2026-03 月: 実績 1 / 目標 {target:,.0f} "
-        f"({100 / target:.1f}%) — off_track"
+        f"架電数 (call_count) 2026年3月: 実績 1 回 / 目標 {target:,.0f} 回 "
+        f"({100 / target:.1f}%) — 未達"
     )
 
 
@@ -330,7 +330,7 @@ def test_as_of_date_var_projects_the_period_in_progress(builds) -> None:
         period_start=date(2026, 3, 1),
         dimension="all",
     )
-    assert ", 着地見込 2 — off_track" in alert["message"]
+    assert ", 着地見込 2 回 — 未達" in alert["message"]
 
 
 def test_a_history_of_whole_snapshots_is_continued_with_changes(

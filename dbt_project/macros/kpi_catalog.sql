@@ -183,6 +183,12 @@
             'label_en': entry['label_en'],
             'kind': entry['kind'],
             'unit': entry.get('unit', catalog.units[entry['kind']]),
+            'display_unit': entry.get(
+                'display_unit',
+                catalog.display_units[
+                    entry.get('unit', catalog.units[entry['kind']])
+                ],
+            ),
             'numerator': entry['numerator'],
             'denominator': entry.get('denominator'),
             'grains': entry.get('grains', all_grains()),

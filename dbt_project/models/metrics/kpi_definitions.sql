@@ -14,6 +14,7 @@ definitions as (
             '{{ kpi.label_en | replace("'", "''") }}' as label_en,
             '{{ kpi.kind }}' as kind,
             '{{ kpi.unit }}' as unit,
+            '{{ kpi.display_unit }}' as display_unit,
             '{{ kpi.definition | replace("'", "''") }}' as definition,
             '{{ kpi.numerator }}' as numerator,
             {% if kpi.denominator -%}
@@ -40,6 +41,7 @@ final as (
         cast(label_en as varchar) as label_en,
         cast(kind as varchar) as kind,
         cast(unit as varchar) as unit,
+        cast(display_unit as varchar) as display_unit,
         cast(definition as varchar) as definition,
         cast(numerator as varchar) as numerator,
         cast(denominator as varchar) as denominator,

@@ -1,9 +1,10 @@
 {#
     The off-track rows of kpi_attainment (the articles' アラート設定), each
-    with a message a person can read without the table, Japanese label first:
-    `架電数 (call_count) 2025-04 月: 実績 5,841 / 目標 7,500 (77.9%) — off_track`.
-    Numbers are shown in the KPI's unit (counts and JPY whole, percent to
-    0.1, ratios to 0.01); a period in progress adds its projection (着地見込).
+    with a message a person can read without the table, in Japanese:
+    `架電数 (call_count) 2025年4月: 実績 5,841 回 / 目標 7,500 回 (77.9%) — 未達`.
+    Figures, period and dimension names are shown as metrics.kpi_report shows
+    them (macros/kpi_display.sql); a period in progress adds its projection
+    (着地見込).
 #}
 {%- set figures = ['actual', 'target', 'projected'] %}
 
@@ -17,7 +18,8 @@ off_track as (
     select
         attainment.*,
         definitions.label_ja,
-        definitions.unit
+        definitions.unit,
+        definitions.display_unit
     from attainment
     inner join definitions
         on
@@ -30,29 +32,12 @@ formatted as (
     select
         *,
         {% for column in figures %}
-            case
-                when {{ column }} is null then '-'
-                when unit = 'percent'
-                    then format('{:,.1f}', {{ column }}) || '%'
-                when unit = 'ratio' then format('{:,.2f}', {{ column }})
-                when unit = 'JPY'
-                    then format('{:,.0f}', {{ column }}) || ' 円'
-                else format('{:,.0f}', {{ column }})
-            end as {{ column }}_text,
+            {{ kpi_display_text(column, 'unit', 'display_unit') }}
+                as {{ column }}_text,
         {% endfor %}
-        case grain
-            when 'week' then cast(period_start as varchar) || ' 週'
-            when
-                'month'
-                then substr(cast(period_start as varchar), 1, 7) || ' 月'
-            when
-                'quarter'
-                then substr(cast(period_start as varchar), 1, 7) || ' 四半期'
-            when
-                'fiscal_year'
-                then substr(cast(period_start as varchar), 1, 4) || ' 年度'
-            else cast(period_start as varchar)
-        end as period_label
+        {{ period_label_ja('grain', 'period_start') }} as period_label,
+        {{ label_ja('dimensions', 'dimension') }} as dimension_label,
+        {{ label_ja('statuses', 'status') }} as status_label
     from off_track
 ),
 
@@ -66,7 +51,7 @@ messages as (
         || period_label
         || case
             when dimension = 'all' then ''
-            else ' [' || dimension || ': ' || dimension_value || ']'
+            else ' [' || dimension_label || ': ' || dimension_value || ']'
         end
         || ': 実績 '
         || actual_text
@@ -74,14 +59,14 @@ messages as (
         || target_text
         || case when direction = 'lower_is_better' then ' 以下' else '' end
         || ' ('
-        || coalesce(format('{:.1f}', attainment_pct) || '%', '-')
+        || coalesce({{ format_decimal('attainment_pct', 1) }} || '%', '-')
         || ')'
         || case
             when is_in_progress then ', 着地見込 ' || projected_text
             else ''
         end
         || ' — '
-        || status as message
+        || status_label as message
     from formatted
 ),
 

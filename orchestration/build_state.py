@@ -36,6 +36,7 @@ import duckdb
 
 from orchestration.project import dbt_input_files
 from orchestration.settings import WarehousePaths, dbt_vars_override
+from orchestration.workfiles import write_json_atomically
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def last_published(paths: WarehousePaths) -> BuildInputs | None:
 
 def record_pending(paths: WarehousePaths, inputs: BuildInputs) -> None:
     """The dbt step: these are the inputs of the build in the working database."""
-    _write_atomically(_pending(paths), asdict(inputs))
+    write_json_atomically(_pending(paths), asdict(inputs))
 
 
 def record_published(paths: WarehousePaths) -> None:
@@ -114,9 +115,3 @@ def forget_published(paths: WarehousePaths) -> None:
     """A build started: until it is published, the working database no longer matches
     the published inputs (a failed build must not be skipped by the next run)."""
     _published(paths).unlink(missing_ok=True)
-
-
-def _write_atomically(path: Path, content: dict) -> None:
-    partial = path.with_name(path.name + ".tmp")
-    partial.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
-    os.replace(partial, path)

@@ -533,6 +533,60 @@ def _plan_date(value: str | None) -> str | None:
 
 
 @app.command()
+def alerts(
+    warehouse: Path = typer.Option(
+        default_warehouse(),
+        "--warehouse",
+        help="The published DuckDB file whose metrics.kpi_alerts are sent (default: "
+        "KPITREE_WAREHOUSE or var/kpitree.duckdb).",
+    ),
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        help="The alert channels file (default: KPITREE_ALERTS). Its format, with a Slack, "
+        "Teams, JSON-webhook and e-mail channel: docs/alerts.md.",
+    ),
+    wait: bool = typer.Option(False, "--wait", help=WAIT_HELP),
+) -> None:
+    """Send the published off-track alerts to the alert channels now.
+
+    What every run does after it publishes: each channel gets, in one Japanese message,
+    the alerts it has not been told yet and the ones that recovered since; an alert
+    reaches a channel once. Use it to retry a channel that failed (runs retry it too), or
+    to try a new channels file. What each channel was told is kept in
+    `<name>_work/alerts_sent.json`. Exit 0 when every channel was told, 1 when one could
+    not be (it is named, and told next time), 2 on a usage error, 3 when a run holds the
+    warehouse.
+    """
+    from orchestration.alerts.config import AlertConfigError, load_config
+    from orchestration.alerts.delivery import deliver
+    from orchestration.lock import WarehouseBusy, warehouse_lock
+    from orchestration.settings import WarehousePaths, default_alerts_file, run_date
+
+    source = config or default_alerts_file()
+    if source is None:
+        _usage_error("no alert channels file: pass --config FILE or set KPITREE_ALERTS")
+    if not warehouse.is_file():
+        _usage_error(f"{warehouse}: no published file (run `kpitree run` first)")
+    try:
+        channels = load_config(source.resolve())
+    except AlertConfigError as error:
+        _usage_error(str(error))
+    paths = WarehousePaths(warehouse.resolve())
+    try:
+        with warehouse_lock(paths.published, wait=wait, on_wait=_say):
+            outcomes = deliver(
+                channels, paths.published, paths.alerts_state, run_date(), log=lambda _: None
+            )
+    except WarehouseBusy as error:
+        _busy(error)
+    for outcome in outcomes:
+        style = "red" if outcome.error else None
+        console.print(f"  {outcome.line}", style=style, markup=False)
+    raise typer.Exit(EXIT_FAILED if any(o.error for o in outcomes) else 0)
+
+
+@app.command()
 def plan(
     revenue: float = typer.Option(
         ..., "--revenue", help="The KGI: revenue target of the plan period, in JPY."

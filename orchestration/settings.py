@@ -17,6 +17,8 @@ environment variables override them for a deployment.
 | KPITREE_DUCKDB_MEMORY_LIMIT | 2GB | DuckDB's memory limit for the working database; larger
   intermediate results spill to ``<work>/spill`` |
 | KPITREE_DUCKDB_THREADS | the number of cores | DuckDB's worker threads |
+| KPITREE_ALERTS | (none) | the alert channels file (docs/alerts.md); unset: alerts stay in
+  ``metrics.kpi_alerts`` and are sent nowhere |
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ def default_landing() -> Path:
 
 def default_warehouse() -> Path:
     return Path(os.environ.get("KPITREE_WAREHOUSE", "var/kpitree.duckdb")).resolve()
+
+
+def default_alerts_file() -> Path | None:
+    """The alert channels file of ``KPITREE_ALERTS``, or None (no delivery)."""
+    value = os.environ.get("KPITREE_ALERTS")
+    return Path(value).resolve() if value else None
 
 
 def dagster_home() -> Path:
@@ -102,6 +110,11 @@ class WarehousePaths:
     def dbt_target(self) -> Path:
         """dbt's target folder for this warehouse's runs (its dbt.log included)."""
         return self.workdir / "dbt"
+
+    @property
+    def alerts_state(self) -> Path:
+        """What each alert channel has been told: the off-track alerts it announced."""
+        return self.workdir / "alerts_sent.json"
 
     @property
     def spill(self) -> Path:
@@ -152,8 +165,7 @@ def dbt_vars_override() -> dict:
     KPITREE_NOW, also the run date the KPI history records (the run's clock, local)."""
     overrides = {}
     if os.environ.get("KPITREE_NOW", "").strip():
-        local = run_clock().astimezone(ZoneInfo(reporting_timezone()))
-        overrides["run_date"] = local.date().isoformat()
+        overrides["run_date"] = run_date().isoformat()
     if reporting_timezone() != dbt_vars()["reporting_timezone"]:
         overrides["reporting_timezone"] = reporting_timezone()
     if fiscal_year_start_month() != int(dbt_vars()["fiscal_year_start_month"]):
@@ -210,6 +222,11 @@ def run_clock() -> _dt.datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=_dt.UTC)
     return moment.astimezone(_dt.UTC)
+
+
+def run_date() -> _dt.date:
+    """The run's date where the periods are cut (the run clock's local date)."""
+    return run_clock().astimezone(ZoneInfo(reporting_timezone())).date()
 
 
 def _ahead(clock: _dt.datetime, allowance: _dt.timedelta | int) -> _dt.datetime:

@@ -9,6 +9,7 @@ accumulates from run to run.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -62,3 +63,11 @@ def make_private(folder: Path) -> None:
         mode = stat.S_IMODE(path.lstat().st_mode)
         if mode & 0o077 and not path.is_symlink():
             path.chmod(mode & 0o700)
+
+
+def write_json_atomically(path: Path, content: dict) -> None:
+    """Write ``content`` as JSON to ``path`` so that a reader sees the old or the new
+    file whole, never half of one (a sibling ``.tmp``, then a rename)."""
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(partial, path)

@@ -19,7 +19,8 @@ off_track as (
         attainment.*,
         definitions.label_ja,
         definitions.unit,
-        definitions.display_unit
+        definitions.display_unit,
+        definitions.owner_department
     from attainment
     inner join definitions
         on
@@ -41,7 +42,7 @@ formatted as (
     from off_track
 ),
 
-messages as (
+subjects as (
     select
         *,
         label_ja
@@ -52,7 +53,14 @@ messages as (
         || case
             when dimension = 'all' then ''
             else ' [' || dimension_label || ': ' || dimension_value || ']'
-        end
+        end as subject
+    from formatted
+),
+
+messages as (
+    select
+        *,
+        subject
         || ': 実績 '
         || actual_text
         || ' / 目標 '
@@ -67,7 +75,7 @@ messages as (
         end
         || ' — '
         || status_label as message
-    from formatted
+    from subjects
 ),
 
 final as (
@@ -82,6 +90,8 @@ final as (
         cast(attainment_pct as double) as attainment_pct,
         cast(projected as double) as projected,
         cast(status as varchar) as status,
+        cast(owner_department as varchar) as owner_department,
+        cast(subject as varchar) as subject,
         cast(message as varchar) as message
     from messages
 )

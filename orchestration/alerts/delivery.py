@@ -1,0 +1,116 @@
+"""Delivering the published alerts to the channels of the alerts file, each alert once.
+
+For every channel the working folder keeps what it was told (``alerts_sent.json``): the
+off-track alerts it announced, by key (KPI, grain, period, dimension value). A run tells
+each channel the alerts it wants (config.py) that it has not been told yet, and the
+announced ones that are no longer off track (a recovery, told once), in one notice. A
+channel that cannot be reached is logged and keeps its state, so the next run tells it the
+same again; it never stops the others, and publishing happened before."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from orchestration.alerts.channels import DeliveryError, send
+from orchestration.alerts.config import AlertConfig, Channel
+from orchestration.alerts.messages import Notice
+from orchestration.workfiles import write_json_atomically
+
+KEY_COLUMNS = ("kpi_name", "grain", "period_start", "dimension", "dimension_value")
+
+
+@dataclass(frozen=True)
+class ChannelOutcome:
+    channel: str
+    new: int = 0
+    recovered: int = 0
+    error: str | None = None
+
+    @property
+    def line(self) -> str:
+        if self.error:
+            return f"{self.channel}: not delivered ({self.error}); retried on the next run"
+        if not self.new and not self.recovered:
+            return f"{self.channel}: nothing new"
+        return f"{self.channel}: {self.new} new alert(s), {self.recovered} recovered"
+
+
+def alert_key(alert: dict) -> str:
+    return "|".join(str(alert[column]) for column in KEY_COLUMNS)
+
+
+def read_alerts(published: Path) -> list[dict]:
+    """The rows of metrics.kpi_alerts in the published file, in key order."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        cursor = con.execute(f"select * from metrics.kpi_alerts order by {', '.join(KEY_COLUMNS)}")
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def plan(
+    channel: Channel, alerts: list[dict], announced: dict[str, dict]
+) -> tuple[list[dict], list[dict]]:
+    """What ``channel`` is to be told: the alerts it wants and was not told, and the
+    announced ones (with their key) that are no longer among them."""
+    wanted = {alert_key(alert): alert for alert in alerts if channel.wants(alert)}
+    new = [alert for key, alert in wanted.items() if key not in announced]
+    recovered = [
+        {"key": key, **told} for key, told in sorted(announced.items()) if key not in wanted
+    ]
+    return new, recovered
+
+
+def load_state(path: Path) -> dict[str, dict[str, dict]]:
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("channels", {})
+
+
+def deliver(
+    config: AlertConfig,
+    published: Path,
+    state_path: Path,
+    run_date: date,
+    log: Callable[[str], None] = print,
+) -> list[ChannelOutcome]:
+    """Tell every channel of ``config`` what is new to it; returns one outcome each."""
+    alerts = read_alerts(published)
+    state = load_state(state_path)
+    outcomes = []
+    for channel in config.channels:
+        announced = dict(state.get(channel.name, {}))
+        new, recovered = plan(channel, alerts, announced)
+        if not new and not recovered:
+            outcomes.append(ChannelOutcome(channel.name))
+            continue
+        notice = Notice(run_date, tuple(new), tuple(recovered), config.dashboard_url)
+        try:
+            send(channel, notice)
+        except DeliveryError as error:
+            outcome = ChannelOutcome(channel.name, len(new), len(recovered), str(error))
+            log(outcome.line)
+            outcomes.append(outcome)
+            continue
+        for alert in new:
+            announced[alert_key(alert)] = {
+                "subject": alert["subject"],
+                "message": alert["message"],
+                "announced_on": run_date.isoformat(),
+            }
+        for item in recovered:
+            announced.pop(item["key"])
+        state[channel.name] = announced
+        write_json_atomically(state_path, {"channels": state})
+        outcome = ChannelOutcome(channel.name, len(new), len(recovered))
+        log(outcome.line)
+        outcomes.append(outcome)
+    return outcomes

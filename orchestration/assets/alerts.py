@@ -1,0 +1,40 @@
+"""After publishing: tell the alert channels what is new (orchestration/alerts)."""
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+
+from orchestration.alerts.config import AlertConfigError, load_config
+from orchestration.alerts.delivery import deliver
+from orchestration.assets.publish import PUBLISHED_ASSET_KEY
+from orchestration.resources import KpitreeResource
+from orchestration.settings import default_alerts_file, run_date
+
+
+@asset(key=AssetKey("alert_deliveries"), deps=[PUBLISHED_ASSET_KEY], group_name="deliver")
+def alert_deliveries(context: AssetExecutionContext, kpitree: KpitreeResource) -> MaterializeResult:
+    """The off-track alerts of the published file, sent once to each channel of the alerts
+    file (KPITREE_ALERTS). A channel that fails is logged and retried on the next run; it
+    never fails the run, which has published already."""
+    source = default_alerts_file()
+    if source is None:
+        context.log.info("alerts: no channels (KPITREE_ALERTS is not set)")
+        return MaterializeResult(metadata={"channels": 0})
+    try:
+        config = load_config(source)
+    except AlertConfigError as error:
+        context.log.warning(f"alerts: not sent: {error}")
+        return MaterializeResult(metadata={"error": str(error)})
+    paths = kpitree.paths
+    outcomes = deliver(config, paths.published, paths.alerts_state, run_date(), log=lambda _: None)
+    for outcome in outcomes:
+        if outcome.error:
+            context.log.warning(f"alerts: {outcome.line}")
+        else:
+            context.log.info(f"alerts: {outcome.line}")
+    return MaterializeResult(
+        metadata={
+            "channels": len(outcomes),
+            "new alerts sent": sum(o.new for o in outcomes if not o.error),
+            "recoveries sent": sum(o.recovered for o in outcomes if not o.error),
+            "channels failed": ", ".join(o.channel for o in outcomes if o.error) or "none",
+        }
+    )

@@ -572,6 +572,8 @@ def alerts(
         channels = load_config(source.resolve())
     except AlertConfigError as error:
         _usage_error(str(error))
+    import duckdb
+
     paths = WarehousePaths(warehouse.resolve())
     try:
         with warehouse_lock(paths.published, wait=wait, on_wait=_say):
@@ -580,6 +582,8 @@ def alerts(
             )
     except WarehouseBusy as error:
         _busy(error)
+    except duckdb.Error as error:
+        _usage_error(f"{warehouse}: cannot read metrics.kpi_alerts: {error}")
     for outcome in outcomes:
         style = "red" if outcome.error else None
         console.print(f"  {outcome.line}", style=style, markup=False)

@@ -394,3 +394,36 @@ def test_a_run_delivers_after_publishing_and_a_failing_channel_fails_nothing(
     log = outcome.run_log.read_text(encoding="utf-8")
     assert "alerts: down: not delivered" in log
     assert set(load_state(WarehousePaths(warehouse).alerts_state)) == {"hook"}
+
+
+def test_kpitree_alerts_sends_now_and_exits_1_while_a_channel_fails(
+    tmp_path, env, http_receiver, monkeypatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from orchestration.cli import app
+
+    runner = CliRunner()
+    published = _published(tmp_path / "kpitree.duckdb", [CALLS])
+    monkeypatch.delenv("KPITREE_ALERTS", raising=False)
+    missing = runner.invoke(app, ["alerts", "--warehouse", str(published)])
+    assert missing.exit_code == 2
+    assert "no alert channels file: pass --config FILE or set KPITREE_ALERTS" in missing.output
+
+    monkeypatch.setenv("TEST_DOWN_URL", f"{env}/fail")
+    channels = _channels(
+        tmp_path,
+        "channels:\n"
+        "  - {name: hook, type: webhook, url_env: TEST_HOOK_URL}\n"
+        "  - {name: down, type: webhook, url_env: TEST_DOWN_URL}\n",
+    )
+    args = ["alerts", "--warehouse", str(published), "--config", str(channels)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 1, first.output
+    assert "hook: 1 new alert(s), 0 recovered" in first.output
+    assert "down: not delivered (channel down: the webhook answered HTTP 500" in first.output
+    monkeypatch.setenv("TEST_DOWN_URL", f"{env}/down")
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "hook: nothing new" in second.output and "down: 1 new alert(s)" in second.output
+    assert len(_posts(http_receiver, "/hook")) == 1 and len(_posts(http_receiver, "/down")) == 1

@@ -486,7 +486,23 @@ def demo(
             f"  {env}.venv/bin/kpitree plan --revenue 100000000 --as-of {DEMO_PLAN_AS_OF}",
             markup=False,
         )
+        from orchestration.settings import WarehousePaths
+
+        _print_dashboard(WarehousePaths(warehouse.resolve()).dashboard)
     raise typer.Exit(code)
+
+
+def _print_dashboard(site: Path) -> None:
+    """Where the dashboard is and how to open it."""
+    console.print("\n[bold]Dashboard[/bold] (全社 and one folder per department)")
+    console.print(
+        f"  {site / 'company' / 'index.html'}\n"
+        f"  open it in a browser as a file ({(site / 'company' / 'index.html').as_uri()}), or\n"
+        f"  serve the folder: python3 -m http.server 8000 -d {site}  ->  "
+        "http://localhost:8000/company/",
+        markup=False,
+        highlight=False,
+    )
 
 
 def _plan_percent(
@@ -588,6 +604,40 @@ def alerts(
         style = "red" if outcome.error else None
         console.print(f"  {outcome.line}", style=style, markup=False)
     raise typer.Exit(EXIT_FAILED if any(o.error for o in outcomes) else 0)
+
+
+@app.command()
+def dashboard(
+    warehouse: Path = typer.Option(
+        default_warehouse(),
+        "--warehouse",
+        help="The published DuckDB file to draw (default: KPITREE_WAREHOUSE or "
+        "var/kpitree.duckdb).",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="The folder to write the site into, replaced whole (default: "
+        "<name>_dashboard/ beside the warehouse, where every run writes it).",
+    ),
+) -> None:
+    """Write the dashboard site of a published file: static HTML, Japanese first.
+
+    Pages: 担当者・日次 (calls, connects, connect rate, appointments per rep per day,
+    against the 34 calls/day benchmark), マネージャー・週次 (per team), 経営・月次
+    (against target, with trend) and アラートと定義違反. One folder for the whole company
+    (`company/`) and one per department, each self-contained (the chart library is
+    shipped in it): grant access per folder. Every run that publishes writes it too.
+    """
+    from orchestration.dashboard.site import build_site
+    from orchestration.settings import WarehousePaths
+
+    if not warehouse.is_file():
+        _usage_error(f"{warehouse}: no published file (run `kpitree run` first)")
+    site = out.resolve() if out else WarehousePaths(warehouse.resolve()).dashboard
+    folders = build_site(warehouse.resolve(), site)
+    console.print(f"wrote {len(folders)} folders", markup=False)
+    _print_dashboard(site)
 
 
 @app.command()

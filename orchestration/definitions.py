@@ -8,6 +8,7 @@ from dagster import Definitions, LoggerDefinition
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.alerts import alert_deliveries
+from orchestration.assets.dashboard import dashboard_site
 from orchestration.assets.dbt import build_dbt_assets
 from orchestration.assets.ingest import canonical_raw_tables
 from orchestration.assets.publish import published_warehouse
@@ -36,7 +37,13 @@ def build_definitions(
     """
     return Definitions(
         loggers=loggers,
-        assets=[canonical_raw_tables, build_dbt_assets(), published_warehouse, alert_deliveries],
+        assets=[
+            canonical_raw_tables,
+            build_dbt_assets(),
+            published_warehouse,
+            dashboard_site,
+            alert_deliveries,
+        ],
         asset_checks=[great_expectations_checks],
         jobs=[nightly_kpi_job],
         schedules=[nightly_kpi_schedule],

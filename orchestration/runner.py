@@ -32,6 +32,7 @@ STEP_LABELS = {
     "kpi_dbt_assets": "dbt build",
     "great_expectations_checks": "checks",
     "published_warehouse": "publish",
+    "dashboard_site": "dashboard",
     "alert_deliveries": "alerts",
 }
 

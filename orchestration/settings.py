@@ -112,6 +112,12 @@ class WarehousePaths:
         return self.workdir / "dbt"
 
     @property
+    def dashboard(self) -> Path:
+        """The dashboard site written after each publish, beside the published file (not
+        in the private work folder: people open it)."""
+        return self.published.parent / f"{self.published.stem}_dashboard"
+
+    @property
     def alerts_state(self) -> Path:
         """What each alert channel has been told: the off-track alerts it announced."""
         return self.workdir / "alerts_sent.json"

@@ -65,6 +65,8 @@ ALERT_COLUMNS = [
     "attainment_pct",
     "projected",
     "status",
+    "owner_department",
+    "subject",
     "message",
 ]
 

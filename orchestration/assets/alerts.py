@@ -4,12 +4,13 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.alerts.config import AlertConfigError, load_config
 from orchestration.alerts.delivery import deliver
-from orchestration.assets.publish import PUBLISHED_ASSET_KEY
+from orchestration.assets.dashboard import DASHBOARD_ASSET_KEY
 from orchestration.resources import KpitreeResource
 from orchestration.settings import default_alerts_file, run_date
 
 
-@asset(key=AssetKey("alert_deliveries"), deps=[PUBLISHED_ASSET_KEY], group_name="deliver")
+# After the dashboard: the messages link to its alerts page.
+@asset(key=AssetKey("alert_deliveries"), deps=[DASHBOARD_ASSET_KEY], group_name="deliver")
 def alert_deliveries(context: AssetExecutionContext, kpitree: KpitreeResource) -> MaterializeResult:
     """The off-track alerts of the published file, sent once to each channel of the alerts
     file (KPITREE_ALERTS). A channel that fails is logged and retried on the next run; it

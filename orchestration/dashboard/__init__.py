@@ -1,0 +1,1 @@
+"""The dashboard site (site.py) drawn from the published file (data.py)."""

@@ -1,0 +1,130 @@
+// Draws a kpitree dashboard page from its embedded JSON (orchestration/dashboard/site.py):
+// the filters, the charts (plotly.js, shipped beside this file) and the tables.
+(function () {
+  "use strict";
+  const spec = JSON.parse(document.getElementById("page-data").textContent);
+  const state = {};
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
+    (children || []).forEach((c) => node.append(c));
+    return node;
+  }
+
+  function options(filter) {
+    const seen = new Map();
+    spec.rows.forEach((row) => {
+      if (row[filter.key] != null) seen.set(row[filter.key], filter.key === "period" ? row.period_label : row[filter.key]);
+    });
+    const values = [...seen.keys()].sort();
+    return filter.key === "period" ? values.reverse().map((v) => [v, seen.get(v)]) : values.map((v) => [v, seen.get(v)]);
+  }
+
+  function drawFilters() {
+    const box = document.getElementById("filters");
+    (spec.filters || []).forEach((filter) => {
+      const choices = options(filter);
+      const select = el("select", { id: "filter-" + filter.key });
+      if (!filter.latest) select.append(el("option", { value: "" }, ["すべて"]));
+      choices.forEach(([value, label]) => select.append(el("option", { value: value }, [label])));
+      state[filter.key] = filter.latest && choices.length ? choices[0][0] : "";
+      select.value = state[filter.key];
+      select.addEventListener("change", () => { state[filter.key] = select.value; draw(); });
+      box.append(el("label", {}, [filter.label + " ", select]));
+    });
+  }
+
+  function selected(ignore) {
+    return spec.rows.filter((row) => (spec.filters || []).every(
+      (f) => f.key === ignore || !state[f.key] || row[f.key] === state[f.key]));
+  }
+
+  function cell(row, column) {
+    if (!column.kpi) return el("td", {}, [String(row[column.key] ?? "")]);
+    const v = row[column.kpi];
+    const td = el("td", { class: "num" + (v && v.status ? " status-" + v.status : "") }, [v ? v.text : "-"]);
+    td.dataset.kpi = column.kpi;
+    return td;
+  }
+
+  function table(columns, rows) {
+    if (!rows.length) return el("p", { class: "empty" }, ["この条件のデータはありません"]);
+    const head = el("tr", {}, columns.map((c) => el("th", {}, [c.label])));
+    const body = rows.map((row) => {
+      const tr = el("tr", {}, columns.map((c) => cell(row, c)));
+      tr.dataset.key = row.key;
+      return tr;
+    });
+    return el("table", {}, [el("thead", {}, [head]), el("tbody", {}, body)]);
+  }
+
+  function kpiTable(rows) {
+    const row = rows[0];
+    if (!row) return el("p", { class: "empty" }, ["この月のデータはありません"]);
+    const head = el("tr", {}, ["KPI", "実績", "目標", "達成率", "状態"].map((t) => el("th", {}, [t])));
+    const body = spec.kpis.map((k) => {
+      const v = row[k.kpi] || {};
+      const tr = el("tr", { class: v.status ? "status-" + v.status : "" }, [
+        el("td", {}, [k.label]),
+        el("td", { class: "num" }, [v.text || "-"]),
+        el("td", { class: "num" }, [v.target_text || "-"]),
+        el("td", { class: "num" }, [v.attainment == null ? "-" : v.attainment.toFixed(1) + "%"]),
+        el("td", {}, [v.status_ja || "-"]),
+      ]);
+      tr.dataset.kpi = k.kpi;
+      return tr;
+    });
+    return el("table", {}, [el("thead", {}, [head]), el("tbody", {}, body)]);
+  }
+
+  function alertTables() {
+    const alerts = spec.alerts.map((a) => ({ key: a.subject, department_ja: a.department_ja, message: a.message }));
+    const rules = spec.violations.map((v) => ({ key: v.rule, department_ja: v.department_ja, rule: v.rule, severity: v.severity, leads: String(v.leads) }));
+    return [
+      el("h2", {}, ["未達アラート (" + alerts.length + " 件)"]),
+      table([{ key: "department_ja", label: "担当部門" }, { key: "message", label: "内容" }], alerts),
+      el("h2", {}, ["MQL/SQL 定義違反"]),
+      table([{ key: "department_ja", label: "担当部門" }, { key: "rule", label: "ルール" },
+             { key: "severity", label: "重大度" }, { key: "leads", label: "リード数" }], rules),
+    ];
+  }
+
+  function chart(c) {
+    const div = el("div", { class: "chart", id: "chart-" + c.id });
+    document.getElementById("charts").append(div);
+    let traces;
+    const layout = { title: { text: c.title }, margin: { t: 40, r: 20, b: 80, l: 70 }, showlegend: c.type === "trend" };
+    if (c.type === "trend") {
+      const rows = selected("period");
+      const x = rows.map((r) => r.period_label);
+      traces = [{ type: "scatter", mode: "lines+markers", name: "実績", x: x, y: rows.map((r) => r[c.kpi] ? r[c.kpi].value : null) }];
+      if (rows.some((r) => r[c.kpi] && r[c.kpi].target != null)) {
+        traces.push({ type: "scatter", mode: "lines", name: "目標", line: { dash: "dash" }, x: x,
+                      y: rows.map((r) => r[c.kpi] ? r[c.kpi].target : null) });
+      }
+    } else {
+      const rows = selected();
+      const missing = c.missing === undefined ? null : c.missing;
+      traces = [{ type: "bar", name: c.title, x: rows.map((r) => r[c.x]), y: rows.map((r) => r[c.kpi] ? r[c.kpi].value : missing) }];
+      if (c.benchmark) {
+        layout.shapes = [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: c.benchmark, y1: c.benchmark, line: { color: "#c0392b", dash: "dot" } }];
+      }
+    }
+    Plotly.newPlot(div, traces, layout, { displayModeBar: false, responsive: true });
+  }
+
+  function draw() {
+    const charts = document.getElementById("charts");
+    const tables = document.getElementById("tables");
+    charts.replaceChildren();
+    tables.replaceChildren();
+    (spec.charts || []).forEach(chart);
+    if (spec.layout === "alerts") tables.append(...alertTables());
+    else if (spec.layout === "kpis") tables.append(kpiTable(selected()));
+    else tables.append(table(spec.columns, selected()));
+  }
+
+  drawFilters();
+  draw();
+})();

@@ -1,0 +1,232 @@
+"""The dashboard site: static HTML pages written beside the published file after each
+publish (``kpitree dashboard`` writes one on demand). Japanese first.
+
+One folder for the whole company and one per department, each self-contained (its pages,
+their data, and the chart library, plotly.js, shipped with the ``plotly`` package): a web
+server can grant access per folder (閲覧権限), and nothing is fetched from the internet
+when a page is viewed. Every page embeds its rows as JSON; ``assets/site.js`` draws the
+filters (period, team), the table and the charts from them."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from orchestration.dashboard import data
+
+COMPANY = "company"
+ASSETS = resources.files("orchestration.dashboard") / "assets"
+# How many periods each role page carries (its period filter offers them).
+REP_DAYS, MANAGER_WEEKS, EXEC_MONTHS = 31, 13, 13
+
+
+@dataclass(frozen=True)
+class Page:
+    file: str
+    title: str
+    spec: dict
+
+
+def _plotly_js() -> Path:
+    return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
+
+
+def _bar(kpis: list[data.Kpi], chart_id: str, title: str, x: str, kpi: str, **extra) -> dict:
+    """A bar per row of the chosen period. A count or amount a row has no record of is
+    drawn as 0 (it had none); a rate or ratio over nothing is left out."""
+    unit = next((k.unit for k in kpis if k.name == kpi), None)
+    additive = unit in ("count", "JPY")
+    return {"id": chart_id, "title": title, "type": "bar", "x": x, "kpi": kpi,
+            "missing": 0 if additive else None, **extra}  # fmt: skip
+
+
+def _kpi_columns(kpis: list[data.Kpi]) -> list[dict]:
+    return [{"kpi": kpi.name, "label": kpi.label_ja} for kpi in kpis]
+
+
+def rep_daily(con: duckdb.DuckDBPyConnection, department: str | None) -> Page:
+    kpis = data.role_kpis(con, "rep_daily")
+    people = data.reps(con)
+    rows = []
+    for row in data.report_rows(con, "day", "owner", kpis, REP_DAYS):
+        rep = people.get(row["key"])
+        if rep is None or (department and rep["department"] != department):
+            continue
+        rows.append({**row, **rep})
+    benchmark = data.calls_benchmark(con)
+    calls = next((kpi for kpi in kpis if kpi.name == "call_count"), None)
+    title = "担当者別 架電数"
+    if benchmark and calls:
+        title += f" (基準 {benchmark:g} {calls.display_unit}/日)"
+    spec = {
+        "filters": [
+            {"key": "period", "label": "日付", "latest": True},
+            {"key": "team", "label": "チーム"},
+        ],
+        "columns": [
+            {"key": "name", "label": "担当者"},
+            {"key": "team", "label": "チーム"},
+            *_kpi_columns(kpis),
+        ],
+        "rows": rows,
+        "charts": [_bar(kpis, "calls", title, "name", "call_count", benchmark=benchmark)],
+    }
+    return Page("rep_daily.html", "担当者・日次", spec)
+
+
+def manager_weekly(con: duckdb.DuckDBPyConnection, department: str | None) -> Page:
+    kpis = data.role_kpis(con, "manager_weekly")
+    teams = {rep["team"]: rep["department"] for rep in data.reps(con).values()}
+    rows = [
+        {**row, "team": row["key"]}
+        for row in data.report_rows(con, "week", "team", kpis, MANAGER_WEEKS)
+        if not department or teams.get(row["key"]) == department
+    ]
+    spec = {
+        "filters": [
+            {"key": "period", "label": "週", "latest": True},
+            {"key": "team", "label": "チーム"},
+        ],
+        "columns": [{"key": "team", "label": "チーム"}, *_kpi_columns(kpis)],
+        "rows": rows,
+        "charts": [
+            _bar(kpis, "meetings", "チーム別 商談数", "team", "meeting_count"),
+            _bar(kpis, "pipeline", "チーム別 パイプライン額", "team", "open_pipeline_amount"),
+        ],
+    }
+    return Page("manager_weekly.html", "マネージャー・週次", spec)
+
+
+def exec_monthly(con: duckdb.DuckDBPyConnection) -> Page:
+    kpis = data.role_kpis(con, "exec_monthly")
+    rows = data.report_rows(con, "month", "all", kpis, EXEC_MONTHS)
+    spec = {
+        "filters": [{"key": "period", "label": "月", "latest": True}],
+        "layout": "kpis",  # one table row per KPI of the chosen month
+        "kpis": _kpi_columns(kpis),
+        "rows": rows,
+        "charts": [
+            {"id": kpi, "title": title, "type": "trend", "kpi": kpi}
+            for kpi, title in (
+                ("won_amount", "受注金額 (実績と目標)"),
+                ("open_pipeline_amount", "パイプライン額"),
+                ("mrr", "MRR"),
+                ("nrr", "NRR (%)"),
+            )
+            if any(k.name == kpi for k in kpis)
+        ],
+    }
+    return Page("exec_monthly.html", "経営・月次", spec)
+
+
+def alerts_page(con: duckdb.DuckDBPyConnection, department: str | None, names: dict) -> Page:
+    def mine(row: dict) -> bool:
+        return not department or row["department"] == department
+
+    alerts = [
+        {**row, "department_ja": names.get(row["department"], row["department"])}
+        for row in data.alerts(con)
+        if mine(row)
+    ]
+    broken = [
+        {**row, "department_ja": names.get(row["department"], row["department"])}
+        for row in data.violations(con)
+        if mine(row)
+    ]
+    spec = {"layout": "alerts", "alerts": alerts, "violations": broken, "charts": []}
+    return Page("alerts.html", "アラートと定義違反", spec)
+
+
+def _html(page: Page, pages: list[Page], folder_title: str) -> str:
+    nav = "".join(
+        f'<a href="{p.file}"{" class=current" if p.file == page.file else ""}>'
+        f"{html.escape(p.title)}</a>"
+        for p in pages
+    )
+    payload = json.dumps(page.spec, ensure_ascii=False, default=str).replace("</", "<\\/")
+    return f"""<!doctype html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(page.title)} — {html.escape(folder_title)} — kpitree</title>
+<link rel="stylesheet" href="assets/site.css">
+<script src="assets/plotly.min.js"></script>
+</head>
+<body>
+<header><strong>kpitree</strong> {html.escape(folder_title)}<nav>{nav}</nav></header>
+<main>
+<h1>{html.escape(page.title)}</h1>
+<div id="filters"></div>
+<div id="charts"></div>
+<div id="tables"></div>
+</main>
+<script type="application/json" id="page-data">{payload}</script>
+<script src="assets/site.js"></script>
+</body>
+</html>
+"""
+
+
+def _write_folder(folder: Path, title: str, pages: list[Page]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    assets = folder / "assets"
+    assets.mkdir(exist_ok=True)
+    shutil.copyfile(_plotly_js(), assets / "plotly.min.js")
+    for name in ("site.js", "site.css"):
+        (assets / name).write_bytes((ASSETS / name).read_bytes())
+    for page in pages:
+        (folder / page.file).write_text(_html(page, pages, title), encoding="utf-8")
+    index = "".join(f'<li><a href="{p.file}">{html.escape(p.title)}</a></li>' for p in pages)
+    (folder / "index.html").write_text(
+        f'<!doctype html><html lang="ja"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)} — kpitree</title>"
+        f'<link rel="stylesheet" href="assets/site.css"></head><body>'
+        f"<header><strong>kpitree</strong> {html.escape(title)}</header><main>"
+        f"<h1>{html.escape(title)}</h1><ul>{index}</ul></main></body></html>",
+        encoding="utf-8",
+    )
+
+
+def build_site(published: Path, out: Path) -> list[Path]:
+    """Write the site for ``published`` into ``out`` (replacing what was there); returns
+    the index page of every folder, the company's first."""
+    partial = out.with_name(out.name + ".tmp")
+    shutil.rmtree(partial, ignore_errors=True)
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        names = data.department_names(con)
+        company = [
+            rep_daily(con, None),
+            manager_weekly(con, None),
+            exec_monthly(con),
+            alerts_page(con, None, names),
+        ]
+        folders = {COMPANY: ("全社", company)}
+        for code, name in sorted(names.items()):
+            # A department without reps or teams of its own gets no page for them.
+            pages = [rep_daily(con, code), manager_weekly(con, code)]
+            people = [page for page in pages if page.spec["rows"]]
+            folders[code] = (name, [*people, alerts_page(con, code, names)])
+    finally:
+        con.close()
+    for code, (title, pages) in folders.items():
+        _write_folder(partial / code, title, pages)
+    links = "".join(
+        f'<li><a href="{code}/index.html">{html.escape(title)}</a></li>'
+        for code, (title, _) in folders.items()
+    )
+    (partial / "index.html").write_text(
+        '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>kpitree</title>'
+        f"</head><body><h1>kpitree ダッシュボード</h1><ul>{links}</ul></body></html>",
+        encoding="utf-8",
+    )
+    shutil.rmtree(out, ignore_errors=True)
+    partial.rename(out)
+    return [out / code / "index.html" for code in folders]

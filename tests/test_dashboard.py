@@ -1,0 +1,181 @@
+"""The dashboard site in a real browser: the OS's Chromium driven by Playwright opens every
+page of the company folder and of each department folder, which must load without console
+errors and draw every chart with data; displayed numbers equal the warehouse's role tables
+(metrics.rep_daily, exec_monthly: computed apart from kpi_report, which the pages read);
+a department folder holds only its own people. Screenshots go to var/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.settings import WarehousePaths
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.pipeline
+
+LANDING = REPO / "tests" / "e2e" / "handbuilt" / "landing"
+SCREENSHOTS = REPO / "var" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is missing: `make browser` installs it", pytrace=False)
+    pytest.skip("no Chromium: `make browser` (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(pipeline_runs) -> dict:
+    published = pipeline_runs.published(LANDING)
+    return {"folder": WarehousePaths(published).dashboard, "published": published}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    page.wait_for_selector("#tables > *")
+    return page, errors
+
+
+def _rows(published: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _number(text: str) -> float:
+    return float(re.sub(r"[^0-9.\-]", "", text))
+
+
+def test_every_page_of_every_folder_loads_and_draws_its_charts(site, browser) -> None:
+    folders = sorted(p for p in site["folder"].iterdir() if p.is_dir())
+    names = [folder.name for folder in folders]
+    assert "company" in names and {"inside_sales", "field_sales", "marketing"} <= set(names)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pages = 0
+    for folder in folders:
+        assert (folder / "assets" / "plotly.min.js").stat().st_size > 1_000_000  # shipped
+        for html in sorted(folder.glob("*.html")):
+            if html.name == "index.html":
+                continue
+            page, errors = _open(browser, html)
+            assert errors == [], f"{folder.name}/{html.name}: {errors}"
+            expected = page.evaluate(
+                "JSON.parse(document.getElementById('page-data').textContent).charts.length"
+            )
+            drawn = page.evaluate(
+                "[...document.querySelectorAll('.js-plotly-plot')]"
+                ".map(p => p.data.reduce((n, t) => n + t.y.filter(v => v !== null).length, 0))"
+            )
+            assert len(drawn) == expected, f"{folder.name}/{html.name}"
+            assert all(points > 0 for points in drawn), f"{folder.name}/{html.name}: {drawn}"
+            scripts = page.evaluate("[...document.scripts].map(s => s.src).filter(Boolean)")
+            assert scripts and all(src.startswith("file://") for src in scripts)  # shipped
+            page.screenshot(
+                path=str(SCREENSHOTS / f"{folder.name}-{html.stem}.png"), full_page=True
+            )
+            page.close()
+            pages += 1
+    company = sorted(p.name for p in (site["folder"] / "company").glob("*.html"))
+    assert company == [
+        "alerts.html", "exec_monthly.html", "index.html", "manager_weekly.html", "rep_daily.html"
+    ]  # fmt: skip
+    assert (site["folder"] / "inside_sales" / "rep_daily.html").exists()
+    assert pages >= 4 + len(folders) - 1
+
+
+def test_rep_numbers_equal_rep_daily_and_a_team_filter_keeps_its_team(site, browser) -> None:
+    page, _ = _open(browser, site["folder"] / "company" / "rep_daily.html")
+    offered = page.eval_on_selector_all(
+        "#filter-period option", "options => options.map(o => o.value)"
+    )
+    ((day,),) = _rows(
+        site["published"],
+        "select cast(max(period_start) as varchar) from metrics.rep_daily "
+        "where call_count > 0 and cast(period_start as varchar) in (select unnest(?))",
+        [offered],
+    )
+    page.select_option("#filter-period", day)
+    shown = page.eval_on_selector_all(
+        "#tables tbody tr",
+        "rows => rows.map(r => [r.dataset.key,"
+        " r.querySelector('td[data-kpi=call_count]').textContent])",
+    )
+    calls = dict(
+        _rows(
+            site["published"],
+            "select user_id, call_count from metrics.rep_daily where period_start = ?",
+            [date.fromisoformat(day)],
+        )
+    )
+    numbers = [(user, _number(text)) for user, text in shown if text != "-"]
+    assert numbers, f"{day} has calls"
+    assert numbers == [(user, calls[user]) for user, _ in numbers]
+    team = page.eval_on_selector("#tables tbody tr", "row => row.cells[1].textContent")
+    page.select_option("#filter-team", team)
+    teams = page.eval_on_selector_all(
+        "#tables tbody tr", "rows => rows.map(r => r.cells[1].textContent)"
+    )
+    assert teams and set(teams) == {team}
+    page.close()
+
+
+def test_exec_figures_equal_exec_monthly(site, browser) -> None:
+    page, _ = _open(browser, site["folder"] / "company" / "exec_monthly.html")
+    month = page.eval_on_selector("#filter-period", "select => select.value")
+    won = page.eval_on_selector(
+        "#tables tr[data-kpi=won_amount] td:nth-child(2)", "cell => cell.textContent"
+    )
+    ((expected,),) = _rows(
+        site["published"],
+        "select won_amount from metrics.exec_monthly where period_start = ?",
+        [date.fromisoformat(month)],
+    )
+    assert _number(won) == expected
+    assert won.endswith(" 円")
+    page.close()
+
+
+def test_alerts_and_department_folders_hold_what_they_should(site, browser) -> None:
+    page, _ = _open(browser, site["folder"] / "company" / "alerts.html")
+    shown = page.eval_on_selector_all("#tables table:first-of-type tbody tr", "rows => rows.length")
+    ((alerts,),) = _rows(site["published"], "select count(*) from metrics.kpi_alerts")
+    assert shown == alerts > 0
+    page.close()
+
+    page, _ = _open(browser, site["folder"] / "inside_sales" / "rep_daily.html")
+    page.select_option("#filter-period", index=0)
+    users = set(
+        page.eval_on_selector_all("#tables tbody tr", "rows => rows.map(r => r.dataset.key)")
+    )
+    inside = {
+        user
+        for (user,) in _rows(
+            site["published"],
+            "select distinct user_id from metrics.rep_daily where department = 'inside_sales'",
+        )
+    }
+    assert users and users <= inside
+    page.close()

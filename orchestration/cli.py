@@ -625,7 +625,8 @@ def dashboard(
 
     Pages: 担当者・日次 (calls, connects, connect rate, appointments per rep per day,
     against the 34 calls/day benchmark), マネージャー・週次 (per team), 経営・月次
-    (against target, with trend) and アラートと定義違反. One folder for the whole company
+    (against target, with trend), ファネル (the drop-off stage marked) and
+    アラートと定義違反. One folder for the whole company
     (`company/`) and one per department, each self-contained (the chart library is
     shipped in it): grant access per folder. Every run that publishes writes it too.
     """

@@ -100,10 +100,11 @@ def test_every_page_of_every_folder_loads_and_draws_its_charts(site, browser) ->
             pages += 1
     company = sorted(p.name for p in (site["folder"] / "company").glob("*.html"))
     assert company == [
-        "alerts.html", "exec_monthly.html", "index.html", "manager_weekly.html", "rep_daily.html"
+        "alerts.html", "exec_monthly.html", "funnel.html", "index.html", "manager_weekly.html",
+        "rep_daily.html",
     ]  # fmt: skip
     assert (site["folder"] / "inside_sales" / "rep_daily.html").exists()
-    assert pages >= 4 + len(folders) - 1
+    assert pages >= 5 + 2 * (len(folders) - 1)
 
 
 def test_rep_numbers_equal_rep_daily_and_a_team_filter_keeps_its_team(site, browser) -> None:
@@ -178,4 +179,26 @@ def test_alerts_and_department_folders_hold_what_they_should(site, browser) -> N
         )
     }
     assert users and users <= inside
+    page.close()
+
+
+def test_the_funnel_shows_the_stages_and_marks_the_weakest_conversion(site, browser) -> None:
+    page, _ = _open(browser, site["folder"] / "company" / "funnel.html")
+    month = page.eval_on_selector("#filter-period", "select => select.value")
+    shown = page.eval_on_selector_all(
+        "#tables tbody tr",
+        "rows => rows.map(r => [r.dataset.key, r.cells[1].textContent,"
+        " r.classList.contains('status-off_track')])",
+    )
+    expected = _rows(
+        site["published"],
+        "select stage, entered, conversion_rate from metrics.funnel where method = 'period' "
+        "and grain = 'month' and dimension = 'all' and period_start = ? order by stage_order",
+        [date.fromisoformat(month)],
+    )
+    assert [(stage, _number(entered)) for stage, entered, _ in shown] == [
+        (stage, entered) for stage, entered, _ in expected
+    ]
+    rated = [(rate, stage) for stage, _, rate in expected if rate is not None]
+    assert [stage for stage, _, marked in shown if marked] == [min(rated)[1]]
     page.close()

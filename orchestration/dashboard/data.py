@@ -134,3 +134,38 @@ def violations(con: duckdb.DuckDBPyConnection) -> list[dict]:
         {"department": department, "rule": rule, "severity": severity, "leads": leads}
         for department, rule, severity, leads in cursor.fetchall()
     ]
+
+
+def funnel(con: duckdb.DuckDBPyConnection, grain: str, periods: int) -> list[dict]:
+    """The funnel (metrics.funnel) of the latest ``periods`` of ``grain``, company-wide and
+    per department: one row per method, period, dimension value and stage, with the
+    period's Japanese name."""
+    cursor = con.execute(
+        """
+        with latest as (
+            select distinct period_start from metrics.funnel
+            where grain = $grain order by period_start desc limit $periods
+        ),
+        labels as (
+            select distinct period_start, period_label_ja from metrics.kpi_report
+            where grain = $grain
+        )
+        select funnel.method, funnel.period_start, labels.period_label_ja, funnel.dimension,
+            funnel.dimension_value, funnel.stage, funnel.stage_order, funnel.stage_label_ja,
+            funnel.entered, funnel.converted_to_next, funnel.conversion_rate
+        from metrics.funnel as funnel
+        left join labels on funnel.period_start = labels.period_start
+        where funnel.grain = $grain and funnel.dimension in ('all', 'department')
+            and funnel.period_start in (select period_start from latest)
+        order by all
+        """,
+        {"grain": grain, "periods": periods},
+    )
+    columns = [
+        "method", "period", "period_label", "dimension", "key", "stage", "stage_order",
+        "stage_label", "entered", "converted", "rate",
+    ]  # fmt: skip
+    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["period"] = row["period"].isoformat()
+    return rows

@@ -125,6 +125,49 @@ def exec_monthly(con: duckdb.DuckDBPyConnection) -> Page:
     return Page("exec_monthly.html", "経営・月次", spec)
 
 
+METHODS = {"period": "期間 (その期間の件数)", "cohort": "コホート (期間に作成されたリード)"}
+FUNNEL_MONTHS = 13
+
+
+def funnel_page(con: duckdb.DuckDBPyConnection, department: str | None, names: dict) -> Page:
+    """The funnel リード → MQL → SQL → アポ → 商談 → 案件 → 受注 per month, by the period
+    method and by cohort, with the stage that loses the largest share (the lowest
+    conversion to the next stage) marked as the drop-off."""
+    rows = []
+    for row in data.funnel(con, "month", FUNNEL_MONTHS):
+        if department and row["key"] != department:
+            continue
+        rows.append(
+            {
+                **row,
+                "method_ja": METHODS.get(row["method"], row["method"]),
+                "department": "全社" if row["key"] == "all" else names.get(row["key"], row["key"]),
+                # A rate in percent is shown to 0.1, as metrics.kpi_report shows rates.
+                "rate_text": "-" if row["rate"] is None else f"{row['rate']:.1f}%",
+            }
+        )
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["method"], row["period"], row["key"]), []).append(row)
+    for stages in groups.values():
+        rated = [row for row in stages if row["rate"] is not None]
+        weakest = min(rated, key=lambda row: row["rate"], default=None)
+        for row in stages:
+            row["drop_off"] = row is weakest
+    spec = {
+        "filters": [
+            {"key": "method_ja", "label": "集計方法", "required": True,
+             "default": METHODS["period"]},
+            {"key": "period", "label": "月", "latest": True},
+            {"key": "department", "label": "部門", "required": True, "default": "全社"},
+        ],
+        "layout": "funnel",
+        "rows": rows,
+        "charts": [{"id": "funnel", "title": "ファネル (赤: 最も落ちる段階)", "type": "funnel"}],
+    }  # fmt: skip
+    return Page("funnel.html", "ファネル", spec)
+
+
 def alerts_page(con: duckdb.DuckDBPyConnection, department: str | None, names: dict) -> Page:
     def mine(row: dict) -> bool:
         return not department or row["department"] == department
@@ -206,12 +249,13 @@ def build_site(published: Path, out: Path) -> list[Path]:
             rep_daily(con, None),
             manager_weekly(con, None),
             exec_monthly(con),
+            funnel_page(con, None, names),
             alerts_page(con, None, names),
         ]
         folders = {COMPANY: ("全社", company)}
         for code, name in sorted(names.items()):
             # A department without reps or teams of its own gets no page for them.
-            pages = [rep_daily(con, code), manager_weekly(con, code)]
+            pages = [rep_daily(con, code), manager_weekly(con, code), funnel_page(con, code, names)]
             people = [page for page in pages if page.spec["rows"]]
             folders[code] = (name, [*people, alerts_page(con, code, names)])
     finally:

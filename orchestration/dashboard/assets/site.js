@@ -26,9 +26,11 @@
     (spec.filters || []).forEach((filter) => {
       const choices = options(filter);
       const select = el("select", { id: "filter-" + filter.key });
-      if (!filter.latest) select.append(el("option", { value: "" }, ["すべて"]));
+      if (!filter.latest && !filter.required) select.append(el("option", { value: "" }, ["すべて"]));
       choices.forEach(([value, label]) => select.append(el("option", { value: value }, [label])));
-      state[filter.key] = filter.latest && choices.length ? choices[0][0] : "";
+      const first = choices.length ? choices[0][0] : "";
+      const known = choices.some(([value]) => value === filter.default);
+      state[filter.key] = known ? filter.default : (filter.latest || filter.required ? first : "");
       select.value = state[filter.key];
       select.addEventListener("change", () => { state[filter.key] = select.value; draw(); });
       box.append(el("label", {}, [filter.label + " ", select]));
@@ -78,6 +80,17 @@
     return el("table", {}, [el("thead", {}, [head]), el("tbody", {}, body)]);
   }
 
+  function funnelTable(rows) {
+    rows = rows.slice().sort((a, b) => a.stage_order - b.stage_order);
+    const shown = rows.map((r) => ({ key: r.stage, stage: r.stage_label + (r.drop_off ? " ← 最も落ちる段階" : ""),
+      entered: r.entered.toLocaleString("ja-JP"), converted: r.converted == null ? "-" : r.converted.toLocaleString("ja-JP"), rate: r.rate_text,
+      drop_off: r.drop_off }));
+    const t = table([{ key: "stage", label: "段階" }, { key: "entered", label: "件数" },
+                     { key: "converted", label: "次の段階へ" }, { key: "rate", label: "転換率" }], shown);
+    t.querySelectorAll("tbody tr").forEach((tr, i) => { if (shown[i].drop_off) tr.classList.add("status-off_track"); });
+    return t;
+  }
+
   function alertTables() {
     const alerts = spec.alerts.map((a) => ({ key: a.subject, department_ja: a.department_ja, message: a.message }));
     const rules = spec.violations.map((v) => ({ key: v.rule, department_ja: v.department_ja, rule: v.rule, severity: v.severity, leads: String(v.leads) }));
@@ -95,7 +108,11 @@
     document.getElementById("charts").append(div);
     let traces;
     const layout = { title: { text: c.title }, margin: { t: 40, r: 20, b: 80, l: 70 }, showlegend: c.type === "trend" };
-    if (c.type === "trend") {
+    if (c.type === "funnel") {
+      const rows = selected().sort((a, b) => a.stage_order - b.stage_order);
+      traces = [{ type: "bar", name: "件数", x: rows.map((r) => r.stage_label), y: rows.map((r) => r.entered),
+                  marker: { color: rows.map((r) => r.drop_off ? "#c0392b" : "#1f77b4") } }];
+    } else if (c.type === "trend") {
       const rows = selected("period");
       const x = rows.map((r) => r.period_label);
       traces = [{ type: "scatter", mode: "lines+markers", name: "実績", x: x, y: rows.map((r) => r[c.kpi] ? r[c.kpi].value : null) }];
@@ -121,6 +138,7 @@
     tables.replaceChildren();
     (spec.charts || []).forEach(chart);
     if (spec.layout === "alerts") tables.append(...alertTables());
+    else if (spec.layout === "funnel") tables.append(funnelTable(selected()));
     else if (spec.layout === "kpis") tables.append(kpiTable(selected()));
     else tables.append(table(spec.columns, selected()));
   }

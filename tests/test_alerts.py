@@ -427,3 +427,62 @@ def test_kpitree_alerts_sends_now_and_exits_1_while_a_channel_fails(
     assert second.exit_code == 0, second.output
     assert "hook: nothing new" in second.output and "down: 1 new alert(s)" in second.output
     assert len(_posts(http_receiver, "/hook")) == 1 and len(_posts(http_receiver, "/down")) == 1
+
+
+@pytest.mark.pipeline
+def test_digests_are_mailed_once_per_period_per_role(tmp_path, pipeline_runs, smtp_server) -> None:
+    """An e-mail channel with a role gets the last complete month (or week) once: exec the
+    company's KPIs with target and status, manager its department's teams."""
+    controller, mailbox = smtp_server
+    published = pipeline_runs.published(REPO / "tests" / "e2e" / "handbuilt" / "landing")
+    config = load_config(
+        _channels(
+            tmp_path,
+            f"""
+dashboard_url: https://kpi.example.jp
+channels:
+  - {{name: board, type: email, to: [ceo@example.jp], sender: k@example.jp,
+      smtp_host: 127.0.0.1, smtp_port: {controller.port}, role: exec, digests: [monthly],
+      kpis: [no_alert_matches_this]}}
+  - {{name: fs-managers, type: email, to: [fs@example.jp], sender: k@example.jp,
+      smtp_host: 127.0.0.1, smtp_port: {controller.port}, role: manager,
+      digests: [weekly, monthly], departments: [field_sales], kpis: [no_alert_matches_this]}}
+""",
+        )
+    )
+    state = tmp_path / "alerts_sent.json"
+    first = deliver(config, published, state, date(2026, 5, 10), log=lambda _: None)
+    assert [o.digests for o in first] == [
+        ("monthly 2026-04-01",),
+        ("weekly 2026-04-27", "monthly 2026-04-01"),
+    ]
+    subjects = [mail["Subject"] for _, mail in mailbox.messages]
+    assert subjects == [
+        "[kpitree] 月次ダイジェスト (経営) 2026年4月",
+        "[kpitree] 週次ダイジェスト (マネージャー) 2026年 第18週",
+        "[kpitree] 月次ダイジェスト (マネージャー) 2026年4月",
+    ]
+    board = mailbox.messages[0][1].get_body(preferencelist=("html",)).get_content()
+    con = duckdb.connect(str(published), read_only=True)
+    ((won,),) = con.execute(
+        "select display_text from metrics.kpi_report where kpi_name = 'won_amount' "
+        "and grain = 'month' and period_start = date '2026-04-01' and dimension = 'all'"
+    ).fetchall()
+    con.close()
+    assert f"<td>受注金額</td><td>{won}</td>" in board
+    assert "https://kpi.example.jp/exec_monthly.html" in board
+    teams = mailbox.messages[2][1].get_body(preferencelist=("plain",)).get_content()
+    shown = {
+        line.split(" / ")[0].removeprefix("チーム ")
+        for line in teams.splitlines()
+        if line.startswith("チーム ")
+    }
+    assert shown and shown <= {"east", "west"}  # the hand-built set's field_sales teams
+
+    again = deliver(config, published, state, date(2026, 5, 10), log=lambda _: None)
+    assert [o.digests for o in again] == [(), ()] and len(mailbox.messages) == 3
+    later = deliver(config, published, state, date(2026, 6, 2), log=lambda _: None)
+    assert [o.digests for o in later] == [
+        ("monthly 2026-05-01",),
+        ("weekly 2026-05-25", "monthly 2026-05-01"),
+    ]

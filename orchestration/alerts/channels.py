@@ -58,10 +58,22 @@ def _post_json(channel: Channel, payload: dict) -> None:
         ) from error
 
 
+def send_mail(channel: Channel, subject: str, text: str, page: str) -> None:
+    """One multipart mail (plain text and HTML) to the channel's addresses."""
+    try:
+        _smtp(channel, subject, text, page)
+    except AlertConfigError as error:
+        raise DeliveryError(str(error)) from error
+
+
 def _send_mail(channel: Channel, notice: Notice) -> None:
     text, page = email_bodies(notice)
+    _smtp(channel, notice.title, text, page)
+
+
+def _smtp(channel: Channel, subject: str, text: str, page: str) -> None:
     message = EmailMessage()
-    message["Subject"] = notice.title
+    message["Subject"] = subject
     message["From"] = channel.sender
     message["To"] = ", ".join(channel.to)
     message.set_content(text)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from orchestration.alerts.digest import DIGESTS, ROLES
+
 CHANNEL_TYPES = ("slack", "teams", "webhook", "email")
 # Which alerts a channel gets: each key filters the column of metrics.kpi_alerts it names.
 FILTERS = {
@@ -20,6 +22,8 @@ FILTERS = {
 }
 _HTTP_KEYS = {"url_env"}
 _EMAIL_KEYS = {
+    "role",
+    "digests",
     "to",
     "sender",
     "smtp_host",
@@ -48,6 +52,8 @@ class Channel:
     starttls: bool = False
     username_env: str | None = None
     password_env: str | None = None
+    role: str | None = None  # rep | manager | exec: whose digests (digest.py)
+    digests: tuple[str, ...] = ()  # weekly, monthly
 
     def wants(self, alert: dict) -> bool:
         """Whether this channel gets ``alert`` (a row of metrics.kpi_alerts)."""
@@ -130,6 +136,13 @@ def _channel(path: Path, index: int, entry: object) -> Channel:
             if not entry.get(key):
                 raise AlertConfigError(f"{where}: `{key}` is required for type email")
         to = entry["to"]
+        role, digests = entry.get("role"), entry.get("digests") or []
+        if role is not None and role not in ROLES:
+            raise AlertConfigError(f"{where}: role {role!r} is not one of {', '.join(ROLES)}")
+        if not isinstance(digests, list) or any(d not in DIGESTS for d in digests):
+            raise AlertConfigError(f"{where}: `digests` must be a list of {', '.join(DIGESTS)}")
+        if digests and role is None:
+            raise AlertConfigError(f"{where}: `digests` needs a `role` ({', '.join(ROLES)})")
         return Channel(
             name=str(name),
             type=kind,
@@ -141,6 +154,8 @@ def _channel(path: Path, index: int, entry: object) -> Channel:
             starttls=bool(entry.get("starttls", False)),
             username_env=entry.get("username_env"),
             password_env=entry.get("password_env"),
+            role=role,
+            digests=tuple(digests),
         )
     if not entry.get("url_env"):
         raise AlertConfigError(

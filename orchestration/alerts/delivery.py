@@ -17,8 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.alerts.channels import DeliveryError, send
+from orchestration.alerts.channels import DeliveryError, send, send_mail
 from orchestration.alerts.config import AlertConfig, Channel
+from orchestration.alerts.digest import build_digest
 from orchestration.alerts.messages import Notice
 from orchestration.workfiles import write_json_atomically
 
@@ -31,14 +32,16 @@ class ChannelOutcome:
     new: int = 0
     recovered: int = 0
     error: str | None = None
+    digests: tuple[str, ...] = ()  # the digests sent: "monthly 2026-03-01"
 
     @property
     def line(self) -> str:
         if self.error:
             return f"{self.channel}: not delivered ({self.error}); retried on the next run"
+        sent = f"; digest {', '.join(self.digests)}" if self.digests else ""
         if not self.new and not self.recovered:
-            return f"{self.channel}: nothing new"
-        return f"{self.channel}: {self.new} new alert(s), {self.recovered} recovered"
+            return f"{self.channel}: nothing new{sent}"
+        return f"{self.channel}: {self.new} new alert(s), {self.recovered} recovered{sent}"
 
 
 def alert_key(alert: dict) -> str:
@@ -70,9 +73,17 @@ def plan(
 
 
 def load_state(path: Path) -> dict[str, dict[str, dict]]:
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8")).get("channels", {})
+    """Per channel, the alerts it was told (by key)."""
+    return _load(path).get("channels", {})
+
+
+def load_digests(path: Path) -> dict[str, dict[str, str]]:
+    """Per channel, the period (first day) of the last digest of each kind it got."""
+    return _load(path).get("digests", {})
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def deliver(
@@ -84,33 +95,59 @@ def deliver(
 ) -> list[ChannelOutcome]:
     """Tell every channel of ``config`` what is new to it; returns one outcome each."""
     alerts = read_alerts(published)
-    state = load_state(state_path)
+    state, digests = load_state(state_path), load_digests(state_path)
+
+    def save() -> None:
+        write_json_atomically(state_path, {"channels": state, "digests": digests})
+
     outcomes = []
     for channel in config.channels:
         announced = dict(state.get(channel.name, {}))
         new, recovered = plan(channel, alerts, announced)
-        if not new and not recovered:
-            outcomes.append(ChannelOutcome(channel.name))
-            continue
-        notice = Notice(run_date, tuple(new), tuple(recovered), config.dashboard_url)
         try:
-            send(channel, notice)
+            if new or recovered:
+                notice = Notice(run_date, tuple(new), tuple(recovered), config.dashboard_url)
+                send(channel, notice)
+                for alert in new:
+                    announced[alert_key(alert)] = {
+                        "subject": alert["subject"],
+                        "message": alert["message"],
+                        "announced_on": run_date.isoformat(),
+                    }
+                for item in recovered:
+                    announced.pop(item["key"])
+                state[channel.name] = announced
+                save()
+            sent = _send_digests(channel, config, published, run_date, digests, save)
         except DeliveryError as error:
             outcome = ChannelOutcome(channel.name, len(new), len(recovered), str(error))
-            log(outcome.line)
-            outcomes.append(outcome)
-            continue
-        for alert in new:
-            announced[alert_key(alert)] = {
-                "subject": alert["subject"],
-                "message": alert["message"],
-                "announced_on": run_date.isoformat(),
-            }
-        for item in recovered:
-            announced.pop(item["key"])
-        state[channel.name] = announced
-        write_json_atomically(state_path, {"channels": state})
-        outcome = ChannelOutcome(channel.name, len(new), len(recovered))
+        else:
+            outcome = ChannelOutcome(channel.name, len(new), len(recovered), digests=sent)
         log(outcome.line)
         outcomes.append(outcome)
     return outcomes
+
+
+def _send_digests(
+    channel: Channel,
+    config: AlertConfig,
+    published: Path,
+    run_date: date,
+    digests: dict[str, dict[str, str]],
+    save: Callable[[], None],
+) -> tuple[str, ...]:
+    """Each digest of the channel whose last complete period it has not had yet."""
+    sent = []
+    had = digests.setdefault(channel.name, {})
+    departments = channel.filters.get("departments")
+    for every in channel.digests:
+        digest = build_digest(
+            published, channel.role, every, run_date, departments, config.dashboard_url
+        )
+        if digest is None or had.get(every) == digest.period:
+            continue
+        send_mail(channel, digest.subject, digest.text, digest.html)
+        had[every] = digest.period
+        save()
+        sent.append(f"{every} {digest.period}")
+    return tuple(sent)

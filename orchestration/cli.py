@@ -120,6 +120,12 @@ def _say(line: str) -> None:
     console.print(line, markup=False)
 
 
+def check_published(warehouse: Path) -> None:
+    """Exit 2 unless ``warehouse`` is a published file to read."""
+    if not warehouse.is_file():
+        _usage_error(f"{warehouse}: no published file (run `kpitree run` first)")
+
+
 def _busy(error: Exception) -> NoReturn:
     Console(stderr=True, highlight=False, soft_wrap=True).print(str(error), markup=False)
     raise typer.Exit(EXIT_BUSY)
@@ -582,8 +588,7 @@ def alerts(
     source = config or default_alerts_file()
     if source is None:
         _usage_error("no alert channels file: pass --config FILE or set KPITREE_ALERTS")
-    if not warehouse.is_file():
-        _usage_error(f"{warehouse}: no published file (run `kpitree run` first)")
+    check_published(warehouse)
     try:
         channels = load_config(source.resolve())
     except AlertConfigError as error:
@@ -633,8 +638,7 @@ def dashboard(
     from orchestration.dashboard.site import build_site
     from orchestration.settings import WarehousePaths
 
-    if not warehouse.is_file():
-        _usage_error(f"{warehouse}: no published file (run `kpitree run` first)")
+    check_published(warehouse)
     site = out.resolve() if out else WarehousePaths(warehouse.resolve()).dashboard
     folders = build_site(warehouse.resolve(), site)
     console.print(f"wrote {len(folders)} folders", markup=False)

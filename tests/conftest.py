@@ -55,6 +55,16 @@ def current_kpi_value(
     ).fetchall()
 
 
+def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """The rows of ``sql`` on a DuckDB file, opened read-only (a published or working
+    file a test reads and never writes)."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
 def expected_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from orchestration.alerts.config import AlertConfigError, Channel, load_config
 from orchestration.alerts.delivery import alert_key, deliver, load_state, plan
 from orchestration.alerts.messages import Notice, slack_payload, text_lines
-from tests.conftest import REPO
+from tests.conftest import REPO, query
 
 RUN_DATE = date(2026, 4, 10)
 
@@ -376,14 +376,11 @@ def test_a_run_delivers_after_publishing_and_a_failing_channel_fails_nothing(
     monkeypatch.setenv("KPITREE_ALERTS", str(channels))
     outcome = run_pipeline(landing, warehouse, say=lambda _: None, full_refresh=True)
     assert outcome.success and outcome.was_published
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        published = con.execute(
-            "select kpi_name, grain, cast(period_start as varchar), dimension, dimension_value "
-            "from metrics.kpi_alerts order by all"
-        ).fetchall()
-    finally:
-        con.close()
+    published = query(
+        warehouse,
+        "select kpi_name, grain, cast(period_start as varchar), dimension, dimension_value "
+        "from metrics.kpi_alerts order by all",
+    )
     assert published, "the hand-built set has off-track KPIs"
     (hook,) = _posts(http_receiver, "/hook")
     sent = sorted(
@@ -463,12 +460,11 @@ channels:
         "[kpitree] 月次ダイジェスト (マネージャー) 2026年4月",
     ]
     board = mailbox.messages[0][1].get_body(preferencelist=("html",)).get_content()
-    con = duckdb.connect(str(published), read_only=True)
-    ((won,),) = con.execute(
+    ((won,),) = query(
+        published,
         "select display_text from metrics.kpi_report where kpi_name = 'won_amount' "
-        "and grain = 'month' and period_start = date '2026-04-01' and dimension = 'all'"
-    ).fetchall()
-    con.close()
+        "and grain = 'month' and period_start = date '2026-04-01' and dimension = 'all'",
+    )
     assert f"<td>受注金額</td><td>{won}</td>" in board
     assert "https://kpi.example.jp/exec_monthly.html" in board
     teams = mailbox.messages[2][1].get_body(preferencelist=("plain",)).get_content()

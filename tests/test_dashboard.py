@@ -12,11 +12,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration.settings import WarehousePaths
-from tests.conftest import REPO
+from tests.conftest import REPO, query
 
 pytestmark = pytest.mark.pipeline
 
@@ -55,14 +54,6 @@ def _open(browser, path: Path):
     page.goto(path.as_uri())
     page.wait_for_selector("#tables > *")
     return page, errors
-
-
-def _rows(published: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def _number(text: str) -> float:
@@ -112,7 +103,7 @@ def test_rep_numbers_equal_rep_daily_and_a_team_filter_keeps_its_team(site, brow
     offered = page.eval_on_selector_all(
         "#filter-period option", "options => options.map(o => o.value)"
     )
-    ((day,),) = _rows(
+    ((day,),) = query(
         site["published"],
         "select cast(max(period_start) as varchar) from metrics.rep_daily "
         "where call_count > 0 and cast(period_start as varchar) in (select unnest(?))",
@@ -125,7 +116,7 @@ def test_rep_numbers_equal_rep_daily_and_a_team_filter_keeps_its_team(site, brow
         " r.querySelector('td[data-kpi=call_count]').textContent])",
     )
     calls = dict(
-        _rows(
+        query(
             site["published"],
             "select user_id, call_count from metrics.rep_daily where period_start = ?",
             [date.fromisoformat(day)],
@@ -149,7 +140,7 @@ def test_exec_figures_equal_exec_monthly(site, browser) -> None:
     won = page.eval_on_selector(
         "#tables tr[data-kpi=won_amount] td:nth-child(2)", "cell => cell.textContent"
     )
-    ((expected,),) = _rows(
+    ((expected,),) = query(
         site["published"],
         "select won_amount from metrics.exec_monthly where period_start = ?",
         [date.fromisoformat(month)],
@@ -162,7 +153,7 @@ def test_exec_figures_equal_exec_monthly(site, browser) -> None:
 def test_alerts_and_department_folders_hold_what_they_should(site, browser) -> None:
     page, _ = _open(browser, site["folder"] / "company" / "alerts.html")
     shown = page.eval_on_selector_all("#tables table:first-of-type tbody tr", "rows => rows.length")
-    ((alerts,),) = _rows(site["published"], "select count(*) from metrics.kpi_alerts")
+    ((alerts,),) = query(site["published"], "select count(*) from metrics.kpi_alerts")
     assert shown == alerts > 0
     page.close()
 
@@ -173,7 +164,7 @@ def test_alerts_and_department_folders_hold_what_they_should(site, browser) -> N
     )
     inside = {
         user
-        for (user,) in _rows(
+        for (user,) in query(
             site["published"],
             "select distinct user_id from metrics.rep_daily where department = 'inside_sales'",
         )
@@ -190,7 +181,7 @@ def test_the_funnel_shows_the_stages_and_marks_the_weakest_conversion(site, brow
         "rows => rows.map(r => [r.dataset.key, r.cells[1].textContent,"
         " r.classList.contains('status-off_track')])",
     )
-    expected = _rows(
+    expected = query(
         site["published"],
         "select stage, entered, conversion_rate from metrics.funnel where method = 'period' "
         "and grain = 'month' and dimension = 'all' and period_start = ? order by stage_order",

@@ -15,7 +15,7 @@ import pytest
 
 from orchestration.runner import run_pipeline
 from orchestration.settings import WarehousePaths, reporting_timezone
-from tests.conftest import REPO
+from tests.conftest import REPO, query
 
 pytestmark = pytest.mark.pipeline
 
@@ -77,14 +77,6 @@ def _tables(published: Path) -> list[str]:
     return [name for (name,) in rows]
 
 
-def _rows(published: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _content(published: Path, table: str) -> list[tuple]:
     con = duckdb.connect(str(published), read_only=True)
     try:
@@ -114,20 +106,20 @@ def test_every_published_table_equals_a_full_rebuild(nights) -> None:
 
 def test_the_history_ends_at_the_rebuilt_values(nights) -> None:
     """The latest history row of each value (not removed) is the rebuilt kpi_values."""
-    latest = _rows(
+    latest = query(
         nights["nightly"],
         f"select * exclude (run_date, change_type) from {HISTORY} "
         f"qualify row_number() over (partition by {HISTORY_KEY} order by run_date desc) = 1 "
         "and change_type is distinct from 'removed' order by all",
     )
-    assert latest == _rows(nights["rebuilt"], "select * from metrics.kpi_values order by all")
+    assert latest == query(nights["rebuilt"], "select * from metrics.kpi_values order by all")
 
 
 def test_each_night_records_its_own_changes(nights) -> None:
     """Night 2 corrects O1 (won 2026-05-15) from 2,000,000 to 2,200,000: May's won amount
     changes that night, and only then. Night 1 makes L7 an SQL (2026-06-02)."""
     night_1, night_2 = nights["clocks"]
-    won = _rows(
+    won = query(
         nights["nightly"],
         f"select run_date, value, change_type from {HISTORY} where kpi_name = 'won_amount' "
         "and grain = 'month' and period_start = date '2026-05-01' and dimension = 'all' "
@@ -135,7 +127,7 @@ def test_each_night_records_its_own_changes(nights) -> None:
     )
     assert won[-1] == (night_2, 2_200_000.0, "changed")
     assert [row[1] for row in won[:-1]][-1:] == [2_000_000.0]
-    sqls = _rows(
+    sqls = query(
         nights["nightly"],
         f"select run_date, value, change_type from {HISTORY} where kpi_name = 'sql_count' "
         "and grain = 'day' and period_start = date '2026-06-02' and dimension = 'all'",
@@ -155,9 +147,9 @@ def test_the_history_grows_with_changes_not_with_runs(nights) -> None:
     """The base run records every value; a night records only what it changed, a small
     share of them; the run with nothing new records nothing."""
     per_day = dict(
-        _rows(nights["nightly"], f"select run_date, count(*) from {HISTORY} group by all")
+        query(nights["nightly"], f"select run_date, count(*) from {HISTORY} group by all")
     )
-    values = _rows(nights["rebuilt"], "select count(*) from metrics.kpi_values")[0][0]
+    values = query(nights["rebuilt"], "select count(*) from metrics.kpi_values")[0][0]
     assert sorted(per_day)[1:] == nights["clocks"]
     for night in nights["clocks"]:
         assert 0 < per_day[night] < values / 10, per_day

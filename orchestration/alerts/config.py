@@ -10,7 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.alerts.digest import DIGESTS, ROLES
+from orchestration.alerts.digest import DIGESTS
+from orchestration.dashboard.data import ROLES
 
 CHANNEL_TYPES = ("slack", "teams", "webhook", "email")
 # Which alerts a channel gets: each key filters the column of metrics.kpi_alerts it names.

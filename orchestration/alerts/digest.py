@@ -14,12 +14,6 @@ import duckdb
 
 from orchestration.dashboard import data
 
-# role -> (its table and dashboard page, the dimension its rows are, its Japanese name)
-ROLES = {
-    "rep": ("rep_daily", "owner", "担当者"),
-    "manager": ("manager_weekly", "team", "マネージャー"),
-    "exec": ("exec_monthly", "all", "経営"),
-}
 # digest -> (grain, Japanese name)
 DIGESTS = {"weekly": ("week", "週次"), "monthly": ("month", "月次")}
 
@@ -53,7 +47,8 @@ def build_digest(
     dashboard_url: str | None = None,
 ) -> Digest | None:
     """The ``every`` digest for ``role`` as of ``run_date``; None when no period ended."""
-    table, dimension, role_ja = ROLES[role]
+    reader = data.ROLES[role]
+    table, dimension, role_ja = reader.table, reader.dimension, reader.label_ja
     grain, every_ja = DIGESTS[every]
     con = duckdb.connect(str(published), read_only=True)
     try:

@@ -105,16 +105,17 @@ def webhook_payload(notice: Notice) -> dict:
 
 def email_bodies(notice: Notice) -> tuple[str, str]:
     """The mail's plain-text and HTML bodies (every alert, no limit)."""
-    lines = text_lines(notice, limit=None)
     link = notice.link
+    lines = text_lines(notice, limit=None)
     text = "\n".join([notice.title, "", *lines, *([f"\nダッシュボード: {link}"] if link else [])])
-    items = "".join(f"<li>{html.escape(line[2:])}</li>" for line in lines if line[0] == "●")
-    recovered = "".join(f"<li>{html.escape(line[2:])}</li>" for line in lines if line[0] == "○")
     sections = []
-    if items:
-        sections.append(f"<h2>未達アラート</h2><ul>{items}</ul>")
-    if recovered:
-        sections.append(f"<h2>回復</h2><ul>{recovered}</ul>")
+    for heading, items in (
+        ("未達アラート", [alert["message"] for alert in notice.new]),
+        ("回復", [recovery_line(item) for item in notice.recovered]),
+    ):
+        if items:
+            listed = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+            sections.append(f"<h2>{heading}</h2><ul>{listed}</ul>")
     if link:
         sections.append(f'<p><a href="{html.escape(link)}">ダッシュボードで見る</a></p>')
     page = (

@@ -20,6 +20,24 @@ class Kpi:
     unit: str
     display_unit: str
     benchmark: float | None
+    is_sum: bool  # over no records 0 (a count or a plain sum), else NULL
+
+
+@dataclass(frozen=True)
+class Role:
+    """Who reads a dashboard page and a digest: its role table (whose KPI columns it
+    shows, and whose name is its page), what its rows are, its Japanese name."""
+
+    table: str
+    dimension: str
+    label_ja: str
+
+
+ROLES = {
+    "rep": Role("rep_daily", "owner", "担当者"),
+    "manager": Role("manager_weekly", "team", "マネージャー"),
+    "exec": Role("exec_monthly", "all", "経営"),
+}
 
 
 def role_kpis(con: duckdb.DuckDBPyConnection, role_table: str) -> list[Kpi]:
@@ -29,7 +47,8 @@ def role_kpis(con: duckdb.DuckDBPyConnection, role_table: str) -> list[Kpi]:
     definitions = {
         row[0]: Kpi(*row)
         for row in con.execute(
-            "select kpi_name, label_ja, unit, display_unit, benchmark from metrics.kpi_definitions "
+            "select kpi_name, label_ja, unit, display_unit, benchmark, is_sum "
+            "from metrics.kpi_definitions "
             "where is_current"
         ).fetchall()
     }

@@ -40,10 +40,9 @@ def _plotly_js() -> Path:
 def _bar(kpis: list[data.Kpi], chart_id: str, title: str, x: str, kpi: str, **extra) -> dict:
     """A bar per row of the chosen period. A count or amount a row has no record of is
     drawn as 0 (it had none); a rate or ratio over nothing is left out."""
-    unit = next((k.unit for k in kpis if k.name == kpi), None)
-    additive = unit in ("count", "JPY")
+    is_sum = next((k.is_sum for k in kpis if k.name == kpi), False)
     return {"id": chart_id, "title": title, "type": "bar", "x": x, "kpi": kpi,
-            "missing": 0 if additive else None, **extra}  # fmt: skip
+            "missing": 0 if is_sum else None, **extra}  # fmt: skip
 
 
 def _kpi_columns(kpis: list[data.Kpi]) -> list[dict]:
@@ -51,10 +50,11 @@ def _kpi_columns(kpis: list[data.Kpi]) -> list[dict]:
 
 
 def rep_daily(con: duckdb.DuckDBPyConnection, department: str | None) -> Page:
-    kpis = data.role_kpis(con, "rep_daily")
+    role = data.ROLES["rep"]
+    kpis = data.role_kpis(con, role.table)
     people = data.reps(con)
     rows = []
-    for row in data.report_rows(con, "day", "owner", kpis, REP_DAYS):
+    for row in data.report_rows(con, "day", role.dimension, kpis, REP_DAYS):
         rep = people.get(row["key"])
         if rep is None or (department and rep["department"] != department):
             continue
@@ -77,15 +77,16 @@ def rep_daily(con: duckdb.DuckDBPyConnection, department: str | None) -> Page:
         "rows": rows,
         "charts": [_bar(kpis, "calls", title, "name", "call_count", benchmark=benchmark)],
     }
-    return Page("rep_daily.html", "担当者・日次", spec)
+    return Page(f"{role.table}.html", f"{role.label_ja}・日次", spec)
 
 
 def manager_weekly(con: duckdb.DuckDBPyConnection, department: str | None) -> Page:
-    kpis = data.role_kpis(con, "manager_weekly")
+    role = data.ROLES["manager"]
+    kpis = data.role_kpis(con, role.table)
     teams = {rep["team"]: rep["department"] for rep in data.reps(con).values()}
     rows = [
         {**row, "team": row["key"]}
-        for row in data.report_rows(con, "week", "team", kpis, MANAGER_WEEKS)
+        for row in data.report_rows(con, "week", role.dimension, kpis, MANAGER_WEEKS)
         if not department or teams.get(row["key"]) == department
     ]
     spec = {
@@ -100,12 +101,13 @@ def manager_weekly(con: duckdb.DuckDBPyConnection, department: str | None) -> Pa
             _bar(kpis, "pipeline", "チーム別 パイプライン額", "team", "open_pipeline_amount"),
         ],
     }
-    return Page("manager_weekly.html", "マネージャー・週次", spec)
+    return Page(f"{role.table}.html", f"{role.label_ja}・週次", spec)
 
 
 def exec_monthly(con: duckdb.DuckDBPyConnection) -> Page:
-    kpis = data.role_kpis(con, "exec_monthly")
-    rows = data.report_rows(con, "month", "all", kpis, EXEC_MONTHS)
+    role = data.ROLES["exec"]
+    kpis = data.role_kpis(con, role.table)
+    rows = data.report_rows(con, "month", role.dimension, kpis, EXEC_MONTHS)
     spec = {
         "filters": [{"key": "period", "label": "月", "latest": True}],
         "layout": "kpis",  # one table row per KPI of the chosen month
@@ -122,7 +124,7 @@ def exec_monthly(con: duckdb.DuckDBPyConnection) -> Page:
             if any(k.name == kpi for k in kpis)
         ],
     }
-    return Page("exec_monthly.html", "経営・月次", spec)
+    return Page(f"{role.table}.html", f"{role.label_ja}・月次", spec)
 
 
 METHODS = {"period": "期間 (その期間の件数)", "cohort": "コホート (期間に作成されたリード)"}

@@ -43,8 +43,7 @@ current_definitions as (
     select
         kpi_name,
         kpi_version,
-        kind,
-        denominator,
+        is_sum,
         ',' || grains || ',' as grain_list,
         ',' || dimensions || ',' as dimension_list
     from definitions
@@ -72,11 +71,7 @@ targets_in_started_periods as (
         and current_definitions.dimension_list
         like ('%,' || targets.dimension || ',%') as is_published,
         -- Sums over no records are 0, averages and rates are NULL.
-        current_definitions.kind = 'count'
-        or (
-            current_definitions.kind = 'amount'
-            and current_definitions.denominator is null
-        ) as is_sum,
+        current_definitions.is_sum,
         targets.kpi_name in (
             {%- for name in point_in_time_kpis() -%}
                 '{{ name }}'{% if not loop.last %}, {% endif %}

@@ -51,8 +51,8 @@ final as (
         cast(is_current as boolean) as is_current,
         cast(direction as varchar) as direction,
         cast(benchmark as double) as benchmark,
-        -- A count, or an amount that is a plain sum: over no records it is 0 (rates,
-        -- ratios and averages over nothing are NULL).
+        -- A count, or an amount that is a plain sum: over no records it is 0
+        -- (rates, ratios and averages over nothing are NULL).
         kind = 'count' or (kind = 'amount' and denominator is null) as is_sum
     from definitions
 )

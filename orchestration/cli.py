@@ -479,18 +479,23 @@ def demo(
     if code == 0:
         env = _env_prefix(landing, warehouse)
         _demo_preview(warehouse)
+        console.print("\n[bold]Where everything is[/bold]")
         console.print(
-            "\n[bold]Where everything is[/bold]\n"
             f"  warehouse (open it with DuckDB or a BI tool): {warehouse.resolve()}\n"
             f"  KPI values:      select * from metrics.kpi_values_current\n"
             f"  KPI definitions: select * from metrics.kpi_definitions\n"
             f"  ingest log:      select * from quality.ingest_log\n"
-            f"  sample data:     {landing.resolve()} (fiscal year {DEMO_YEAR[0]}..{DEMO_YEAR[1]})\n"
-            "\n[bold]Next[/bold]\n"
+            f"  sample data:     {landing.resolve()} (fiscal year {DEMO_YEAR[0]}..{DEMO_YEAR[1]})",
+            markup=False,
+            highlight=False,
+        )
+        console.print("\n[bold]Next[/bold]")
+        console.print(
             f"  {env}make dev    # Dagster UI on http://localhost:3000: this run, the schedule, "
             "the sensor\n"
             f"  {env}.venv/bin/kpitree plan --revenue 100000000 --as-of {DEMO_PLAN_AS_OF}",
             markup=False,
+            highlight=False,
         )
         from orchestration.settings import WarehousePaths
 

@@ -28,10 +28,17 @@ The SMART check, per node:
 
 Structural problems (a field missing or unknown, an unknown type or department, an id used
 twice, a KGI below the root, a KSF below a KPI) are reported beside them.
+
+Every tree file in ``kpi_trees/`` (or the folder ``KPITREE_TREES`` names) that passes the
+check reaches dbt as the seed ``kpi_tree_nodes`` (:func:`write_seed`, before every parse
+and build); ``metrics.kpi_tree`` judges each node's actual against its target from it, and
+the dashboard's tree page shows that. A file that fails the check is left out, with its
+problems, rather than stopping the run.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +47,15 @@ import yaml
 
 from orchestration.catalog import ALL_GRAINS, current_kpis, published_grains, validate_catalog
 from orchestration.contract import DEPARTMENTS
+from orchestration.seed_files import write_csv
+
+REPO = Path(__file__).resolve().parent.parent
+TREES_DIR = REPO / "kpi_trees"
+SEED_FILE = REPO / "seeds" / "kpi_trees" / "kpi_tree_nodes.csv"
+SEED_COLUMNS = [
+    "tree_id", "tree_title", "node_id", "parent_id", "node_order", "depth", "node_name",
+    "node_type", "kpi_name", "owner_department", "grain", "target_value", "note",
+]  # fmt: skip
 
 NODE_TYPES = ("kgi", "ksf", "kpi")
 NODE_FIELDS = ("id", "name", "type", "kpi", "owner_department", "grain", "target", "children")
@@ -256,3 +272,70 @@ def check_tree(data: Mapping, catalog: Mapping[str, Mapping] | None = None) -> L
 def lint_file(path: Path) -> LintResult:
     """Load and check a tree file; :class:`TreeFileError` when it is not one."""
     return check_tree(load_tree(path))
+
+
+def trees_dir() -> Path:
+    """The folder of tree files: ``KPITREE_TREES`` or the project's ``kpi_trees/``."""
+    return Path(os.environ.get("KPITREE_TREES") or TREES_DIR)
+
+
+def node_rows(tree_id: str, data: Mapping) -> list[list]:
+    """The seed rows of one checked tree: its nodes depth first (the file's order), each
+    with its parent and depth."""
+    rows: list[list] = []
+
+    def visit(node: Mapping, parent: str | None, depth: int) -> None:
+        rows.append(
+            [
+                tree_id,
+                data.get("title") or tree_id,
+                node["id"],
+                parent,
+                len(rows) + 1,
+                depth,
+                node["name"],
+                node["type"],
+                node.get("kpi"),
+                node["owner_department"],
+                node.get("grain"),
+                node.get("target"),
+                node.get("note"),
+            ]
+        )
+        for child in node.get("children") or []:
+            visit(child, node["id"], depth + 1)
+
+    visit(data["root"], None, 0)
+    return rows
+
+
+def write_seed(folder: Path | None = None, seed_file: Path = SEED_FILE) -> list[str]:
+    """Write the nodes of every tree file in ``folder`` (``*.yml``, ``*.yaml``; the tree's
+    id is the file's stem) into the seed ``kpi_tree_nodes``. Returns a message per file
+    left out because it is not a tree or fails the check."""
+    folder = trees_dir() if folder is None else folder
+    files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+    rows: list[list] = []
+    skipped: list[str] = []
+    ids: dict[str, Path] = {}
+    for path in files:
+        if path.stem in ids:
+            skipped.append(f"KPI tree left out: {path}: its id {path.stem!r} is {ids[path.stem]}'s")
+            continue
+        ids[path.stem] = path
+        try:
+            data = load_tree(path)
+        except TreeFileError as error:
+            skipped.append(f"KPI tree left out: {error}")
+            continue
+        result = check_tree(data)
+        if not result.ok:
+            problems = "; ".join(str(problem) for problem in result.problems)
+            skipped.append(
+                f"KPI tree left out: {path}: {len(result.problems)} problem(s) "
+                f"(kpitree lint-tree {path}): {problems}"
+            )
+            continue
+        rows.extend(node_rows(path.stem, data))
+    write_csv(seed_file, SEED_COLUMNS, rows)
+    return skipped

@@ -8,13 +8,13 @@ checked, and handed to its two consumers.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from orchestration.seed_files import write_csv
 
 REPO = Path(__file__).resolve().parent.parent
 DEFINITIONS_FILE = REPO / "expectations" / "lead_definitions.yml"
@@ -150,41 +150,26 @@ def default_definitions() -> LeadDefinitions:
     return load()
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    """Write ``path`` only when its content changes, and atomically: a dbt run reading
-    the seeds at that moment sees the old file or the new one, never a half-written one."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    text = buffer.getvalue()
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
-
-
 def write_seeds(definitions: LeadDefinitions | None = None, seed_dir: Path = SEED_DIR) -> Path:
     """Write the dbt seeds that carry the definitions into SQL."""
     definitions = definitions or load()
     seed_dir.mkdir(parents=True, exist_ok=True)
-    _write_csv(
+    write_csv(
         seed_dir / "lead_definition_parameters.csv",
         ["mql_score_threshold"],
         [[definitions.mql_score_threshold]],
     )
-    _write_csv(
+    write_csv(
         seed_dir / "lead_definition_direct_sql_sources.csv",
         ["lead_source"],
         [[s] for s in definitions.sql_direct_sources],
     )
-    _write_csv(
+    write_csv(
         seed_dir / "lead_definition_sales_departments.csv",
         ["department"],
         [[d] for d in definitions.sales_departments],
     )
-    _write_csv(
+    write_csv(
         seed_dir / "lead_definition_rules.csv",
         ["rule", "owner_department", "severity", "population", "description"],
         [
@@ -192,7 +177,7 @@ def write_seeds(definitions: LeadDefinitions | None = None, seed_dir: Path = SEE
             for r in definitions.rules
         ],
     )
-    _write_csv(
+    write_csv(
         seed_dir / "lead_definition_checks.csv",
         ["check_name", "severity", "population", "rules", "max_violation_pct", "description"],
         [

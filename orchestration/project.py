@@ -61,6 +61,7 @@ def _newest_input() -> float:
 
 
 def _prepare(target: Path) -> None:
+    from orchestration.kpi_tree import write_seed as write_tree_seed
     from orchestration.lead_definitions import write_seeds
 
     # Runs keep dbt's per-run artifacts in the warehouse's work folder; older versions
@@ -68,6 +69,8 @@ def _prepare(target: Path) -> None:
     for stale in target.glob("kpi_dbt_assets-*"):
         shutil.rmtree(stale, ignore_errors=True)
     write_seeds()  # the seeds dbt reads the shared MQL/SQL definition from (when changed)
+    for message in write_tree_seed():  # and the KPI trees
+        print(message, file=sys.stderr)
     manifest = dbt_project.manifest_path
     if manifest.exists() and manifest.stat().st_mtime >= _newest_input():
         return

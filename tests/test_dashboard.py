@@ -91,11 +91,11 @@ def test_every_page_of_every_folder_loads_and_draws_its_charts(site, browser) ->
             pages += 1
     company = sorted(p.name for p in (site["folder"] / "company").glob("*.html"))
     assert company == [
-        "alerts.html", "exec_monthly.html", "funnel.html", "index.html", "manager_weekly.html",
-        "rep_daily.html",
+        "alerts.html", "exec_monthly.html", "funnel.html", "index.html", "kpi_tree.html",
+        "manager_weekly.html", "rep_daily.html",
     ]  # fmt: skip
     assert (site["folder"] / "inside_sales" / "rep_daily.html").exists()
-    assert pages >= 5 + 2 * (len(folders) - 1)
+    assert pages >= 6 + 2 * (len(folders) - 1)
 
 
 def test_rep_numbers_equal_rep_daily_and_a_team_filter_keeps_its_team(site, browser) -> None:
@@ -192,4 +192,89 @@ def test_the_funnel_shows_the_stages_and_marks_the_weakest_conversion(site, brow
     ]
     rated = [(rate, stage) for stage, _, rate in expected if rate is not None]
     assert [stage for stage, _, marked in shown if marked] == [min(rated)[1]]
+    page.close()
+
+
+def _periods_containing(day: date) -> dict[str, tuple[date, date]]:
+    """The period of each grain that contains ``day`` (calendar quarters, fiscal years from
+    April, as the demo catalog publishes them): (start, exclusive end)."""
+    month = day.replace(day=1)
+    quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    fiscal = date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+    def plus_months(start: date, months: int) -> date:
+        index = start.month - 1 + months
+        return date(start.year + index // 12, index % 12 + 1, 1)
+
+    return {
+        "month": (month, plus_months(month, 1)),
+        "quarter": (quarter, plus_months(quarter, 3)),
+        "fiscal_year": (fiscal, plus_months(fiscal, 12)),
+    }
+
+
+def test_the_kpi_tree_shows_each_node_against_its_target_and_marks_the_weakest(
+    site, browser
+) -> None:
+    """Derived apart from metrics.kpi_tree: each node of kpi_trees/demo.yml in the period
+    of its grain containing the shown month's last day (or the as-of date), its actual from
+    kpi_values_current, a count or sum of the period in progress projected linearly to the
+    period's end, judged against the node's target; the weakest is the lowest share of
+    target (mirrored for lower-is-better), the first in the file on a tie."""
+    from orchestration.catalog import current_kpis
+    from orchestration.kpi_tree import load_tree, node_rows
+
+    page, _ = _open(browser, site["folder"] / "company" / "kpi_tree.html")
+    month = date.fromisoformat(page.eval_on_selector("#filter-period", "select => select.value"))
+    ((as_of,),) = query(site["published"], "select max(as_of_date) from metrics.kpi_attainment")
+    last_day = _periods_containing(month)["month"][1].toordinal() - 1
+    seen_at = min(date.fromordinal(last_day), as_of)
+    catalog = current_kpis()
+    nodes = node_rows("demo", load_tree(REPO / "kpi_trees" / "demo.yml"))
+    standings = []
+    shown = {}
+    for _, _, node_id, _, order, _, _, _, kpi, _, grain, target, _ in nodes:
+        if kpi is None:
+            continue
+        start, end = _periods_containing(seen_at)[grain]
+        entry = catalog[kpi]
+        rows = query(
+            site["published"],
+            "select value from metrics.kpi_values_current where kpi_name = ? and grain = ? "
+            "and period_start = ? and dimension = 'all'",
+            [kpi, grain, start],
+        )
+        # A count or plain sum over no records is 0; a rate or average over nothing is NULL.
+        is_sum = entry["kind"] == "count" or (
+            entry["kind"] == "amount" and entry["denominator"] is None
+        )
+        actual = rows[0][0] if rows else (0.0 if is_sum else None)
+        text = page.eval_on_selector(f"[data-node={node_id}] .actual", "e => e.textContent")
+        shown[node_id] = text
+        if actual is None:
+            assert text == "-", node_id
+            continue
+        # Shown rounded for its unit: a percent to 0.1, a ratio to 0.01, the rest whole.
+        rounding = {"percent": 0.05, "ratio": 0.005}.get(entry["unit"], 0.5)
+        assert _number(text) == pytest.approx(actual, abs=rounding), node_id
+        projected = actual
+        if as_of < end and is_sum and not entry["point_in_time"]:
+            projected = actual * (end - start).days / ((as_of - start).days + 1)
+        share = 100 * projected / target
+        standing = 200 - share if entry["direction"] == "lower_is_better" else share
+        standings.append((round(standing, 1), order, node_id))
+    weakest = page.eval_on_selector_all(".node.weakest", "nodes => nodes.map(n => n.dataset.node)")
+    assert weakest == [min(standings)[2]]
+    # Every measured node is drawn in the chart; the KSFs are boxes without figures.
+    bars = page.evaluate("document.querySelector('#chart-standing').data[0].y.length")
+    assert bars == len(standings)
+    assert page.locator(".node.node-ksf .actual").count() == 0
+    page.close()
+
+    page, _ = _open(browser, site["folder"] / "inside_sales" / "kpi_tree.html")
+    measured = page.eval_on_selector_all(
+        ".node:not(.unmeasured)", "nodes => nodes.map(n => n.dataset.node)"
+    )
+    inside = {row[2] for row in nodes if row[9] == "inside_sales" and row[8]}
+    assert measured and set(measured) == inside
     page.close()

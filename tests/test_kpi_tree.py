@@ -353,3 +353,50 @@ def test_the_demo_tree_agrees_with_the_demo_targets_seed() -> None:
             assert float(current["target"]) == values.pop(), current["id"]
             compared += 1
     assert compared >= 5
+
+
+def test_checked_trees_become_the_seed_rows_and_a_broken_one_is_left_out_and_said(
+    tmp_path: Path,
+) -> None:
+    import csv
+
+    from orchestration.kpi_tree import SEED_COLUMNS, write_seed
+
+    folder = tmp_path / "trees"
+    folder.mkdir()
+    write(folder, tree(), "sales.yml")
+    broken = tree()
+    del node(broken, "calls")["target"]  # breaks A
+    write(folder, broken, "broken.yml")
+    write(folder, tree(), "sales.yaml")  # the same id as sales.yml
+    (folder / "notes.txt").write_text("not a tree")
+    seed = tmp_path / "seeds" / "kpi_tree_nodes.csv"
+
+    skipped = write_seed(folder, seed)
+
+    assert len(skipped) == 2
+    assert "broken.yml" in skipped[0] and "breaks A" in skipped[0]
+    assert "sales.yaml" in skipped[1] and "'sales'" in skipped[1]
+    with seed.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == SEED_COLUMNS
+    # Depth first in the file's order, each node under its parent.
+    assert [(r["node_id"], r["parent_id"], r["depth"], r["node_order"]) for r in rows] == [
+        ("kgi", "", "0", "1"),
+        ("ksf_new", "kgi", "1", "2"),
+        ("calls", "ksf_new", "2", "3"),
+        ("meetings", "ksf_new", "2", "4"),
+        ("ksf_keep", "kgi", "1", "5"),
+        ("nrr", "ksf_keep", "2", "6"),
+    ]
+    assert {r["tree_id"] for r in rows} == {"sales"}
+    assert rows[0]["tree_title"] == "test tree"
+    assert (rows[0]["kpi_name"], rows[0]["grain"], rows[0]["target_value"]) == (
+        "won_amount", "fiscal_year", "1000000000",
+    )  # fmt: skip
+    assert rows[1]["kpi_name"] == rows[1]["target_value"] == ""  # a KSF measures nothing
+
+    # Unchanged content is not rewritten (dbt's state sees no change).
+    before = seed.stat().st_mtime_ns
+    write_seed(folder, seed)
+    assert seed.stat().st_mtime_ns == before

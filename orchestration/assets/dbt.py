@@ -29,6 +29,7 @@ from orchestration.build_state import (
     last_published,
     record_pending,
 )
+from orchestration.kpi_tree import write_seed as write_tree_seed
 from orchestration.lead_definitions import write_seeds
 from orchestration.project import dbt_project, prepared_manifest
 from orchestration.resources import KpitreeResource
@@ -168,6 +169,9 @@ def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, kpitree: Kpi
     nothing at all when nothing changed since the last publish (orchestration.build_state)."""
     # The shared MQL/SQL definition reaches dbt as seeds written from its one file.
     write_seeds()
+    # So do the KPI trees; a tree file that fails the SMART check is left out, and said.
+    for message in write_tree_seed():
+        context.log.warning(message)
     paths = kpitree.paths
     inputs = current_inputs(paths)
     published = last_published(paths)

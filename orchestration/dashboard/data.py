@@ -188,3 +188,43 @@ def funnel(con: duckdb.DuckDBPyConnection, grain: str, periods: int) -> list[dic
     for row in rows:
         row["period"] = row["period"].isoformat()
     return rows
+
+
+def kpi_trees(con: duckdb.DuckDBPyConnection, months: int) -> tuple[list[dict], list[dict]]:
+    """The KPI trees: their nodes (metrics.kpi_tree_nodes, in file order) and each measured
+    node as judged in each of the latest ``months`` months (metrics.kpi_tree)."""
+    cursor = con.execute(
+        "select tree_id, tree_title, node_id, parent_id, node_name, node_type, "
+        "owner_department, note from metrics.kpi_tree_nodes order by tree_id, node_order"
+    )
+    columns = ["tree_id", "tree", "node_id", "parent_id", "name", "type", "department", "note"]
+    nodes = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    titles = {node["tree_id"]: node["tree"] for node in nodes}
+    cursor = con.execute(
+        """
+        with latest as (
+            select distinct view_month from metrics.kpi_tree
+            order by view_month desc limit $months
+        )
+        select tree_id, node_id, owner_department, view_month, view_month_label_ja,
+            period_label_ja, display_text, target_text, attainment_pct, status, status_ja,
+            standing_pct, is_weakest, is_weakest_in_department, is_in_progress, as_of_date
+        from metrics.kpi_tree
+        where view_month in (select view_month from latest)
+        order by tree_id, view_month, node_id
+        """,
+        {"months": months},
+    )
+    columns = [
+        "tree_id", "node_id", "department", "period", "period_label", "node_period",
+        "text", "target_text", "attainment", "status", "status_ja", "standing",
+        "is_weakest", "is_weakest_in_department", "is_in_progress", "as_of",
+    ]  # fmt: skip
+    rows = []
+    for record in cursor.fetchall():
+        row = dict(zip(columns, record, strict=True))
+        row["period"] = row["period"].isoformat()
+        row["as_of"] = row["as_of"].isoformat()
+        row["tree"] = titles.get(row["tree_id"], row["tree_id"])
+        rows.append(row)
+    return nodes, rows

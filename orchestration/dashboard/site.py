@@ -170,6 +170,36 @@ def funnel_page(con: duckdb.DuckDBPyConnection, department: str | None, names: d
     return Page("funnel.html", "ファネル", spec)
 
 
+TREE_MONTHS = 13
+
+
+def tree_page(con: duckdb.DuckDBPyConnection, department: str | None) -> Page:
+    """The KPI trees (kpi_trees/*.yml) month by month: each node with its actual, target,
+    attainment and status in the period of its grain, the weakest node marked. A
+    department's folder shows the tree's shape with figures for its own nodes only, and
+    marks the weakest of those."""
+    nodes, rows = data.kpi_trees(con, TREE_MONTHS)
+    if department:
+        rows = [row for row in rows if row["department"] == department]
+    weakest = "is_weakest_in_department" if department else "is_weakest"
+    for row in rows:
+        row["weakest"] = bool(row[weakest])
+    spec = {
+        "filters": [
+            {"key": "tree", "label": "ツリー", "required": True},
+            {"key": "period", "label": "月", "latest": True},
+        ],
+        "layout": "tree",
+        "nodes": nodes,
+        "rows": rows,
+        "charts": [
+            {"id": "standing", "type": "standing",
+             "title": "目標に対する達成度 (%、100 = 目標、赤: 最も弱いノード)"},
+        ],
+    }  # fmt: skip
+    return Page("kpi_tree.html", "KPIツリー", spec)
+
+
 def alerts_page(con: duckdb.DuckDBPyConnection, department: str | None, names: dict) -> Page:
     def mine(row: dict) -> bool:
         return not department or row["department"] == department
@@ -252,12 +282,18 @@ def build_site(published: Path, out: Path) -> list[Path]:
             manager_weekly(con, None),
             exec_monthly(con),
             funnel_page(con, None, names),
+            tree_page(con, None),
             alerts_page(con, None, names),
         ]
         folders = {COMPANY: ("全社", company)}
         for code, name in sorted(names.items()):
-            # A department without reps or teams of its own gets no page for them.
-            pages = [rep_daily(con, code), manager_weekly(con, code), funnel_page(con, code, names)]
+            # A department without reps, teams or tree nodes of its own gets no page for them.
+            pages = [
+                rep_daily(con, code),
+                manager_weekly(con, code),
+                funnel_page(con, code, names),
+                tree_page(con, code),
+            ]
             people = [page for page in pages if page.spec["rows"]]
             folders[code] = (name, [*people, alerts_page(con, code, names)])
     finally:

@@ -103,6 +103,47 @@
     ];
   }
 
+  const NODE_TYPES = { kgi: "KGI", ksf: "KSF", kpi: "KPI" };
+
+  // The tree of the chosen file: every node as a box under its parent; a node measured in
+  // the chosen month shows its actual, target, attainment and status, the weakest marked.
+  function treeView(rows) {
+    const judged = new Map(rows.map((r) => [r.node_id, r]));
+    const nodes = spec.nodes.filter((n) => n.tree === state.tree);
+    if (!nodes.length) return el("p", { class: "empty" }, ["KPIツリーがありません (kpi_trees/*.yml)"]);
+    const children = new Map();
+    nodes.forEach((n) => {
+      if (!children.has(n.parent_id)) children.set(n.parent_id, []);
+      children.get(n.parent_id).push(n);
+    });
+    function box(node) {
+      const r = judged.get(node.node_id);
+      const classes = ["node", "node-" + node.type];
+      if (r && r.status) classes.push("status-" + r.status);
+      if (r && r.weakest) classes.push("weakest");
+      if (!r) classes.push("unmeasured");
+      const head = [el("span", { class: "node-type" }, [NODE_TYPES[node.type] || node.type]), " ",
+                    el("strong", {}, [node.name])];
+      if (r && r.weakest) head.push(" ", el("span", { class: "badge" }, ["最も弱いノード"]));
+      const body = [el("div", { class: "node-head" }, head)];
+      if (r) {
+        const figures = el("div", { class: "figures" }, [
+          el("span", { class: "actual" }, [r.text]), " / 目標 ",
+          el("span", { class: "target" }, [r.target_text]),
+          " ・ 達成率 ", el("span", { class: "attainment" }, [r.attainment == null ? "-" : r.attainment.toFixed(1) + "%"]),
+          " ・ ", el("span", { class: "status" }, [r.status_ja || "-"]),
+        ]);
+        body.push(figures, el("div", { class: "period" }, [r.node_period + (r.is_in_progress ? " (" + r.as_of + " 時点、期末見込みで判定)" : "")]));
+      }
+      const li = el("li", {}, [el("div", { class: classes.join(" ") }, body)]);
+      li.firstChild.dataset.node = node.node_id;
+      const kids = children.get(node.node_id) || [];
+      if (kids.length) li.append(el("ul", {}, kids.map(box)));
+      return li;
+    }
+    return el("ul", { class: "tree" }, (children.get(null) || []).map(box));
+  }
+
   function chart(c) {
     const div = el("div", { class: "chart", id: "chart-" + c.id });
     document.getElementById("charts").append(div);
@@ -112,6 +153,16 @@
       const rows = selected().sort((a, b) => a.stage_order - b.stage_order);
       traces = [{ type: "bar", name: "件数", x: rows.map((r) => r.stage_label), y: rows.map((r) => r.entered),
                   marker: { color: rows.map((r) => r.drop_off ? "#c0392b" : "#1f77b4") } }];
+    } else if (c.type === "standing") {
+      const names = new Map(spec.nodes.map((n) => [n.tree_id + "/" + n.node_id, n.name]));
+      const rows = selected().filter((r) => r.standing != null).sort((a, b) => a.standing - b.standing);
+      traces = [{ type: "bar", orientation: "h", name: "達成度", y: rows.map((r) => names.get(r.tree_id + "/" + r.node_id)),
+                  x: rows.map((r) => r.standing), text: rows.map((r) => r.text + " / " + r.target_text), hoverinfo: "y+text",
+                  marker: { color: rows.map((r) => r.weakest ? "#c0392b" : "#1f77b4") } }];
+      layout.margin.l = 200;
+      layout.yaxis = { autorange: "reversed" };
+      layout.shapes = [{ type: "line", yref: "paper", y0: 0, y1: 1, x0: 100, x1: 100, line: { color: "#555", dash: "dot" } }];
+      div.style.height = Math.max(320, 60 + 22 * rows.length) + "px";
     } else if (c.type === "trend") {
       const rows = selected("period");
       const x = rows.map((r) => r.period_label);
@@ -140,6 +191,7 @@
     if (spec.layout === "alerts") tables.append(...alertTables());
     else if (spec.layout === "funnel") tables.append(funnelTable(selected()));
     else if (spec.layout === "kpis") tables.append(kpiTable(selected()));
+    else if (spec.layout === "tree") tables.append(treeView(selected()));
     else tables.append(table(spec.columns, selected()));
   }
 

@@ -105,11 +105,27 @@ def landing(tmp_path: Path) -> Path:
     return folder
 
 
+# The modules that take longest (several pipeline runs each), longest first.
+LONGEST_MODULES = (
+    "test_incremental.py",
+    "test_lead_definitions.py",
+    "test_examples.py",
+    "test_run_hygiene.py",
+    "test_hubspot_robustness.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Modules that run the pipeline first: with pytest-xdist's ``--dist loadscope`` each
-    module goes to one worker, and a long module handed out last would keep one worker
-    busy while the other has nothing left to do."""
-    items.sort(key=lambda item: item.get_closest_marker("pipeline") is None)
+    """Modules that run the pipeline first, the longest of them first: with
+    pytest-xdist's ``--dist loadscope`` each module goes to one worker, and a long module
+    handed out last would keep one worker busy while the other has nothing left to do."""
+
+    def order(item: pytest.Item) -> tuple[bool, int]:
+        name = item.path.name
+        rank = LONGEST_MODULES.index(name) if name in LONGEST_MODULES else len(LONGEST_MODULES)
+        return item.get_closest_marker("pipeline") is None, rank
+
+    items.sort(key=order)
 
 
 # --- pipeline runs, one per landing folder per session ---------------------------------------

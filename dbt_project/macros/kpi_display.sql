@@ -6,9 +6,9 @@
 #}
 {% macro kpi_display_value(value, unit) -%}
     case
-        when {{ unit }} = 'percent' then round({{ value }}, 1)
-        when {{ unit }} = 'ratio' then round({{ value }}, 2)
-        else round({{ value }}, 0)
+        when {{ unit }} = 'percent' then {{ round_to(value, 1) }}
+        when {{ unit }} = 'ratio' then {{ round_to(value, 2) }}
+        else {{ round_to(value, 0) }}
     end
 {%- endmacro %}
 
@@ -33,6 +33,13 @@
     format('{:,.{{ decimals }}f}', {{ value }})
 {%- endmacro %}
 
+{% macro postgres__format_decimal(value, decimals) -%}
+    to_char(
+        {{ value }},
+        'FM999,999,999,999,999,990{{ "." ~ "0" * decimals if decimals else "" }}'
+    )
+{%- endmacro %}
+
 {#
     The Japanese name of a period: 2025年4月1日 (day), 2025年 第14週 (ISO
     week and its year), 2025年4月 (month), 2025年4-6月 (quarter), 2025年度
@@ -54,6 +61,21 @@
             || '-' || cast(month({{ period_start }}) + 2 as varchar) || '月'
         when 'fiscal_year'
             then cast(year({{ period_start }}) as varchar) || '年度'
+    end
+{%- endmacro %}
+
+{% macro postgres__period_label_ja(grain, period_start) -%}
+    case {{ grain }}
+        when 'day' then to_char({{ period_start }}, 'YYYY"年"FMMM"月"FMDD"日"')
+        when 'week'
+            then to_char({{ period_start }}, 'IYYY"年 第"FMIW"週"')
+        when 'month' then to_char({{ period_start }}, 'YYYY"年"FMMM"月"')
+        when 'quarter'
+            then to_char({{ period_start }}, 'YYYY"年"FMMM')
+            || '-' || cast(extract(month from {{ period_start }}) + 2 as text)
+            || '月'
+        when 'fiscal_year'
+            then to_char({{ period_start }}, 'YYYY"年度"')
     end
 {%- endmacro %}
 

@@ -12,7 +12,7 @@
     kpi_owner_id as owner_id,
     kpi_lead_source as lead_source,
     kpi_segment as segment,
-    cast({{ value }} as double) as value,
+    cast({{ value }} as {{ type_double() }}) as value,
     cast({{ distinct_key }} as varchar) as distinct_key
 {%- endmacro %}
 

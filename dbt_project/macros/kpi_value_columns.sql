@@ -12,9 +12,9 @@
     cast(dimension as varchar) as dimension,
     cast(dimension_value as varchar) as dimension_value
     {%- if not key_only %},
-    cast(numerator as double) as numerator,
-    cast(denominator as double) as denominator,
-    cast(value as double) as value,
+    cast(numerator as {{ type_double() }}) as numerator,
+    cast(denominator as {{ type_double() }}) as denominator,
+    cast(value as {{ type_double() }}) as value,
     cast(unit as varchar) as unit
     {%- endif %}
 {%- endmacro %}

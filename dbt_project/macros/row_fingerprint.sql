@@ -13,3 +13,14 @@
     || ':'
     || cast(sum(hash({{ columns | join(', ') }})) as varchar)
 {%- endmacro %}
+
+{#- PostgreSQL: a 64-bit hash of the row's text (NULL and '' differ there),
+    summed as numeric (no overflow). -#}
+{% macro postgres__rows_fingerprint(columns) -%}
+    cast(count(*) as varchar)
+    || ':'
+    || cast(
+        sum(hashtextextended(cast(row({{ columns | join(', ') }}) as text), 0))
+        as varchar
+    )
+{%- endmacro %}

@@ -19,14 +19,14 @@
     {%- set text = "regexp_replace(" ~ text ~ ", "
         ~ "'\\s+([+-]\\d{2}:?\\d{2}|Z)$', '\\1')" -%}
     case
-        when regexp_full_match(trim({{ column }}), '\d{13}')
+        when {{ regex_matches('trim(' ~ column ~ ')', "'^\\d{13}$'") }}
             then to_timestamp(cast(trim({{ column }}) as bigint) / 1000.0)
-        when regexp_matches(
-            {{ text }}, '\d:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}(:?\d{2})?)$'
-        )
-            then try_cast({{ text }} as timestamptz)
+        when {{ regex_matches(
+            text, "'\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?([zZ]|[+-]\\d{2}(:?\\d{2})?)$'"
+        ) }}
+            then {{ try_cast_to(text, 'timestamptz') }}
         else
-            try_cast({{ text }} as timestamp)
+            {{ try_cast_to(text, 'timestamp') }}
             at time zone '{{ naive_timezone }}'
     end
 {%- endmacro %}

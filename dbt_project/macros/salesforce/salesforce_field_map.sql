@@ -89,6 +89,11 @@
     )
 {%- endmacro %}
 
+{% macro postgres__salesforce_record_json(relation_alias) -%}
+    to_jsonb({{ relation_alias }})
+    || coalesce(cast({{ relation_alias }}._extra as jsonb), cast('{}' as jsonb))
+{%- endmacro %}
+
 
 {#
     The value of a mapped field of a record (from salesforce_record_json):
@@ -107,21 +112,19 @@
         nullif(
             trim(
                 coalesce(
-                    json_extract_string({{ record }}, {{ paths }}.{{ field }}),
-                    json_extract_string(
-                        {{ record }}, {{ paths }}.{{ field }}_upper
-                    )
+                    {{ json_text(record, paths ~ '.' ~ field) }},
+                    {{ json_text(record, paths ~ '.' ~ field ~ '_upper') }}
                 )
             ),
             ''
         )
     {%- endset -%}
     {%- if type == 'timestamp' -%}
-        try_cast({{ value }} as timestamptz)
+        {{ try_cast_to(value, 'timestamptz') }}
     {%- elif type == 'integer' -%}
-        cast(round(try_cast({{ value }} as double)) as bigint)
+        cast(round({{ try_cast_to(value, 'double') }}) as bigint)
     {%- elif type == 'number' -%}
-        try_cast({{ value }} as double)
+        {{ try_cast_to(value, 'double') }}
     {%- elif type == 'boolean' -%}
         case
             when lower({{ value }}) in ('true', 't', '1', 'yes', 'y') then true

@@ -27,8 +27,10 @@ definitions as (
             '{{ kpi.owner_department }}' as owner_department,
             {{ 'true' if kpi.is_current else 'false' }} as is_current,
             '{{ kpi.direction }}' as direction,
-            {{ kpi.benchmark if kpi.benchmark is not none else 'null' }}
-                as benchmark
+            cast(
+                {{ kpi.benchmark if kpi.benchmark is not none else 'null' }}
+                as {{ type_double() }}
+            ) as benchmark
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -50,7 +52,7 @@ final as (
         cast(owner_department as varchar) as owner_department,
         cast(is_current as boolean) as is_current,
         cast(direction as varchar) as direction,
-        cast(benchmark as double) as benchmark,
+        cast(benchmark as {{ type_double() }}) as benchmark,
         -- A count, or an amount that is a plain sum: over no records it is 0
         -- (rates, ratios and averages over nothing are NULL).
         kind = 'count' or (kind = 'amount' and denominator is null) as is_sum

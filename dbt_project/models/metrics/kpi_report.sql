@@ -109,7 +109,7 @@ final as (
             when target is not null
                 then {{ kpi_display_text('target', 'unit', 'display_unit') }}
         end as target_text,
-        round(attainment_pct, 1) as attainment_pct,
+        {{ round_to('attainment_pct', 1) }} as attainment_pct,
         projected,
         status,
         {{ label_ja('statuses', 'status') }} as status_ja

@@ -34,7 +34,7 @@ measures as (select * from {{ ref('int_kpi_measures') }}),
                     / nullif(coalesce({{ denominator }}, 0), 0) as value,
                 {% endif %}
             {% else %}
-                cast(null as double) as denominator,
+                cast(null as {{ type_double() }}) as denominator,
                 coalesce({{ numerator }}, 0) as value,
             {% endif %}
             '{{ kpi.unit }}' as unit

@@ -80,7 +80,7 @@ final as (
             100.0
             * (counted.leads_in_population - counted.violations)
             / nullif(counted.leads_in_population, 0)
-            as double
+            as {{ type_double() }}
         ) as conformance_rate
     from every_rule_and_period
     left join counted

@@ -21,7 +21,7 @@ amount_changes as (
     select
         deal_id,
         changed_at,
-        {{ dbt.safe_cast('property_value', 'double') }} as amount
+        {{ try_cast_to('property_value', 'double') }} as amount
     from deal_property_history
     where property_name = 'amount'
 ),

@@ -116,7 +116,7 @@ fingerprints as (
         dimension,
         cast(null as varchar) as dimension_value,
         cast(null as varchar) as distinct_key,
-        cast(null as double) as value,
+        cast(null as {{ type_double() }}) as value,
         day_fingerprint,
         {{ changed_at }} as changed_at
     from changed_days
@@ -155,7 +155,9 @@ by_dimension as (
         group by
             events.measure_name,
             cast(events.event_at as date),
-            {{ column }},
+            {% if dimension != 'all' -%}
+                {{ column }},
+            {% endif -%}
             events.distinct_key
         union all
     {% endfor %}

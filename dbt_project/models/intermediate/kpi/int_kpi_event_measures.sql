@@ -79,7 +79,7 @@ rolled_up as (
             {{ period_start(grain, 'day_rows.event_day') }} as period_start,
             day_rows.dimension,
             day_rows.dimension_value,
-            cast(sum(day_rows.value) as double) as measure_value
+            cast(sum(day_rows.value) as {{ type_double() }}) as measure_value
         from {{ day_rows }}
         {{ in_changed_periods }}
         where
@@ -97,7 +97,7 @@ rolled_up as (
             period_start,
             dimension,
             dimension_value,
-            cast(count(*) as double) as measure_value
+            cast(count(*) as {{ type_double() }}) as measure_value
         from (
             select distinct
                 day_rows.measure_name,
@@ -128,7 +128,7 @@ rolled_up as (
                 period_start,
                 dimension,
                 cast(null as varchar) as dimension_value,
-                cast(null as double) as measure_value
+                cast(null as {{ type_double() }}) as measure_value
             from changed_{{ grain }}_periods
         {% endif %}
         {% if not loop.last %}union all{% endif %}

@@ -148,8 +148,9 @@ aggregated as (
         period_start,
         dimension,
         dimension_value,
-        cast(sum(amount) as double) as open_pipeline_amount,
-        cast(sum(weighted_amount) as double) as weighted_pipeline_amount
+        cast(sum(amount) as {{ type_double() }}) as open_pipeline_amount,
+        cast(sum(weighted_amount) as {{ type_double() }})
+            as weighted_pipeline_amount
     from by_dimension
     group by grain, period_start, dimension, dimension_value
 ),

@@ -128,7 +128,7 @@ unpivoted as (
             period_start,
             dimension,
             dimension_value,
-            cast({{ measure }} as double) as measure_value
+            cast({{ measure }} as {{ type_double() }}) as measure_value
         from aggregated
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

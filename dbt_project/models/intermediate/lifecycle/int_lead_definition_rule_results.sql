@@ -94,10 +94,10 @@ evaluated as (
                     coalesce(trim(recycle_reason), '') = ''
                     or sql_at is null
                     or recycled_at < sql_at
-            else error(
-                'lead definition rule ' || rule
-                || ' has no SQL in int_lead_definition_rule_results'
-            )
+            else {{ fail_query(
+                "'lead definition rule ' || rule
+                || ' has no SQL in int_lead_definition_rule_results'"
+            ) }}
         end as is_violation
     from in_population
     where population_at is not null

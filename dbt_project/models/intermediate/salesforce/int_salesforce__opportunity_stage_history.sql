@@ -2,7 +2,7 @@
     Salesforce stage history -> canonical opportunity_stage_history, from the
     best source landed for each opportunity:
       1. OpportunityHistory
-         (int_salesforce__stage_changes_from_opportunity_history);
+         (int_salesforce__stage_changes_from_opp_history);
       2. else OpportunityFieldHistory
          (int_salesforce__stage_changes_from_field_history);
       3. else a connector's history-mode opportunity table
@@ -16,7 +16,7 @@ with
 from_opportunity_history as (
 
     select *
-    from {{ ref('int_salesforce__stage_changes_from_opportunity_history') }}
+    from {{ ref('int_salesforce__stage_changes_from_opp_history') }}
 
 ),
 

@@ -97,11 +97,11 @@ with_numbers as (
         stage_changes.opportunity_id,
         stage_changes.new_value as stage_name,
         coalesce(
-            {{ dbt.safe_cast('numbers_then.amount_then', 'double') }},
+            {{ try_cast_to('numbers_then.amount_then', 'double') }},
             opportunities.amount
         ) as amount,
         coalesce(
-            {{ dbt.safe_cast('numbers_then.probability_then', 'double') }},
+            {{ try_cast_to('numbers_then.probability_then', 'double') }},
             opportunities.probability
         ) as probability,
         stage_changes.changed_at,

@@ -111,7 +111,7 @@ period_method as (
             {% if not loop.last %}
                 {{ loop.nextitem.stage }}_entered
             {% else %}
-                cast(null as double)
+                cast(null as {{ type_double() }})
             {% endif %} as {{ stage.stage }}_converted,
         {% endfor %}
         cast(null as integer) as cohort_window_days,
@@ -308,8 +308,9 @@ stage_rows as (
             period_end,
             dimension,
             dimension_value,
-            cast({{ stage.stage }}_entered as double) as entered,
-            cast({{ stage.stage }}_converted as double) as converted_to_next,
+            cast({{ stage.stage }}_entered as {{ type_double() }}) as entered,
+            cast({{ stage.stage }}_converted as {{ type_double() }})
+                as converted_to_next,
             cohort_window_days,
             is_window_complete
         from methods
@@ -333,7 +334,8 @@ final as (
         cast(converted_to_next as bigint) as converted_to_next,
         {# Same order of operations as kpi_values, so the rates match it. #}
         cast(
-            100.0 * converted_to_next / nullif(entered, 0) as double
+            100.0 * converted_to_next / nullif(entered, 0)
+            as {{ type_double() }}
         ) as conversion_rate,
         cast(cohort_window_days as integer) as cohort_window_days,
         cast(is_window_complete as boolean) as is_window_complete

@@ -16,11 +16,11 @@ judged as (
 final as (
     select
         {{ kpi_value_columns(key_only=true) }},
-        cast(actual as double) as actual,
+        cast(actual as {{ type_double() }}) as actual,
         -- `target` is the published column name (docs/outputs.md).
-        cast(target_value as double) as target,
-        cast(attainment_pct as double) as attainment_pct,
-        cast(projected as double) as projected,
+        cast(target_value as {{ type_double() }}) as target,
+        cast(attainment_pct as {{ type_double() }}) as attainment_pct,
+        cast(projected as {{ type_double() }}) as projected,
         cast(status as varchar) as status,
         cast(direction as varchar) as direction,
         cast(is_in_progress as boolean) as is_in_progress,

@@ -54,18 +54,35 @@ latest as (
         {%- endif %}
         select
             run_date,
-            {{ kpi_value_columns() }},
-            {% if 'change_type' in existing -%}
-                change_type
-            {%- else -%}
-                cast(null as varchar) as change_type
-            {%- endif %}
-        from {{ this }}
-        where run_date < {{ run_date_sql }}
-        qualify row_number() over (
-            partition by {{ key | join(', ') }}
-            order by run_date desc
-        ) = 1
+            kpi_name,
+            kpi_version,
+            grain,
+            period_start,
+            period_end,
+            dimension,
+            dimension_value,
+            numerator,
+            denominator,
+            value,
+            unit,
+            change_type
+        from (
+            select
+                run_date,
+                {{ kpi_value_columns() }},
+                {% if 'change_type' in existing -%}
+                    change_type
+                {%- else -%}
+                    cast(null as varchar) as change_type
+                {%- endif %},
+                row_number() over (
+                    partition by {{ key | join(', ') }}
+                    order by run_date desc
+                ) as recency
+            from {{ this }}
+            where run_date < {{ run_date_sql }}
+        ) as history
+        where recency = 1
     {% else %}
         select
             cast(null as date) as run_date,
@@ -111,9 +128,9 @@ removed as (
         still_there.period_end,
         still_there.dimension,
         still_there.dimension_value,
-        cast(null as double) as numerator,
-        cast(null as double) as denominator,
-        cast(null as double) as value,
+        cast(null as {{ type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as denominator,
+        cast(null as {{ type_double() }}) as value,
         still_there.unit,
         'removed' as change_type
     from still_there

@@ -120,25 +120,27 @@ final as (
             {{ period_label_ja('ranked.grain', 'ranked.period_start') }}
             as varchar
         ) as period_label_ja,
-        cast(ranked.actual as double) as actual,
+        cast(ranked.actual as {{ type_double() }}) as actual,
         cast(
             {{ kpi_display_text('ranked.actual', 'definitions.unit',
                 'definitions.display_unit') }}
             as varchar
         ) as display_text,
-        cast(ranked.target_value as double) as target,
+        cast(ranked.target_value as {{ type_double() }}) as target,
         cast(
             {{ kpi_display_text('ranked.target_value', 'definitions.unit',
                 'definitions.display_unit') }}
             as varchar
         ) as target_text,
-        cast(round(ranked.attainment_pct, 1) as double) as attainment_pct,
-        cast(ranked.projected as double) as projected,
+        cast({{ round_to('ranked.attainment_pct', 1) }} as {{ type_double() }})
+            as attainment_pct,
+        cast(ranked.projected as {{ type_double() }}) as projected,
         cast(ranked.status as varchar) as status,
         cast({{ label_ja('statuses', 'ranked.status') }} as varchar)
             as status_ja,
         cast(ranked.direction as varchar) as direction,
-        cast(round(ranked.standing_pct, 1) as double) as standing_pct,
+        cast({{ round_to('ranked.standing_pct', 1) }} as {{ type_double() }})
+            as standing_pct,
         cast(
             ranked.standing_rank = 1 and ranked.standing_pct is not null
             as boolean

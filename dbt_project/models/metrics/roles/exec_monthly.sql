@@ -43,7 +43,7 @@ month_targets as (
     select
         cast(kpi_name as varchar) as kpi_name,
         cast(period_start as date) as period_start,
-        cast(target_value as double) as target_value
+        cast(target_value as {{ type_double() }}) as target_value
     from kpi_targets
     where
         grain = 'month'
@@ -81,9 +81,10 @@ final as (
         cast(pivoted_values.period_start as date) as period_start,
         cast(pivoted_values.period_end as date) as period_end,
         {% for kpi_name in kpi_names %}
-            cast(pivoted_values.{{ kpi_name }} as double) as {{ kpi_name }},
+            cast(pivoted_values.{{ kpi_name }} as {{ type_double() }})
+                as {{ kpi_name }},
             cast(
-                pivoted_targets.{{ kpi_name }}_target as double
+                pivoted_targets.{{ kpi_name }}_target as {{ type_double() }}
             ) as {{ kpi_name }}_target{% if not loop.last %},{% endif %}
         {% endfor %}
     from pivoted_values

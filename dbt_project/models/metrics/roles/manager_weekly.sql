@@ -62,9 +62,9 @@ final as (
             {% if kind == 'count' %}
                 cast(coalesce({{ column }}, 0) as bigint)
             {% elif kind == 'amount' %}
-                cast(coalesce({{ column }}, 0) as double)
+                cast(coalesce({{ column }}, 0) as {{ type_double() }})
             {% else %}
-                cast({{ column }} as double)
+                cast({{ column }} as {{ type_double() }})
             {% endif %} as {{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from pivoted

@@ -71,12 +71,13 @@ final as (
             {% if is_count %}
                 cast(coalesce(pivoted.{{ column }}, 0) as bigint)
             {% else %}
-                cast(pivoted.{{ column }} as double)
+                cast(pivoted.{{ column }} as {{ type_double() }})
             {% endif %} as {{ column }}{% if not loop.last %},{% endif %}
             {% if column == 'call_count' %}
                 {# The article's 34 calls per rep per day, beside the calls. #}
                 cast(
-                    {{ kpi_benchmark('calls_per_rep_day') }} as double
+                    {{ kpi_benchmark('calls_per_rep_day') }}
+                    as {{ type_double() }}
                 ) as calls_benchmark,
             {% endif %}
         {% endfor %}

@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
 DBT_CHECK_WAREHOUSE := $(CURDIR)/var/dbt-check/kpitree.duckdb
 DBT_CHECK_LANDING := tests/fixtures/examples/t1-reading-and-funnel/landing
 
-.PHONY: help install manifest demo dev lint format dbt-build pytest test browser \
+.PHONY: help install manifest demo dev lint format dbt-build pytest test os-packages \
 	dbt-build-then-serial-tests bench clean
 
 help:
@@ -41,16 +41,23 @@ $(VENV_DUCKDB14)/bin/python:
 	$(VENV_DUCKDB14)/bin/python -m pip install --quiet 'duckdb==1.4.*'
 export KPITREE_DUCKDB14_PYTHON := $(CURDIR)/$(VENV_DUCKDB14)/bin/python
 
-# The dashboard tests drive the OS's Chromium (Playwright cannot download its own here) and
-# take screenshots, which need a Japanese font. Installed with apt when missing and run as
-# root (CI); otherwise the command to run is printed and those tests are skipped.
-browser:
-	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
+# What the tests need from the OS: the dashboard tests drive its Chromium (Playwright cannot
+# download its own here) and take screenshots, which need a Japanese font; the PostgreSQL
+# tests start a throw-away server from its postgresql package. Installed with apt when
+# missing and run as root (CI); otherwise the command to run is printed and those tests are
+# skipped.
+os-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null \
+		|| missing="$$missing postgresql"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing chromium and fonts-noto-cjk (apt)"; \
+		echo "installing$$missing (apt)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
-	else echo "dashboard tests need: sudo apt-get install chromium fonts-noto-cjk"; fi
+			apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "the dashboard and PostgreSQL tests need: sudo apt-get install$$missing"; fi
 
 # Dagster reads dbt's manifest, and dbt the seeds written from the shared MQL/SQL
 # definition; a fresh clone has neither. This writes both; dbt parses again only when a
@@ -88,13 +95,13 @@ PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not serial"
 PYTEST_SERIAL := $(BIN)/pytest -m serial
 
-pytest: manifest $(VENV_DUCKDB14)/bin/python browser
+pytest: manifest $(VENV_DUCKDB14)/bin/python os-packages
 	$(PYTEST_PARALLEL)
 	$(PYTEST_SERIAL)
 
 # `make test` keeps both cores busy: lint on one, the example's dbt build and then the
 # serial tests on the other; then pytest's workers on both.
-test: manifest $(VENV_DUCKDB14)/bin/python browser
+test: manifest $(VENV_DUCKDB14)/bin/python os-packages
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-build-then-serial-tests
 	$(PYTEST_PARALLEL)
 

@@ -86,9 +86,7 @@ def _columns(cursor, schema: str, table: str) -> list[tuple[str, str]]:
     return [(name, PG_NAMES.get(kind, kind)) for name, kind in cursor.fetchall()]
 
 
-def load_working(
-    working: Path, say: Callable[[str], None] = lambda _: None
-) -> dict[str, int]:
+def load_working(working: Path, say: Callable[[str], None] = lambda _: None) -> dict[str, int]:
     """Replace the ``raw`` and ``ingest`` tables in PostgreSQL with those of the working
     DuckDB file, in one transaction (a failure leaves PostgreSQL as it was). Returns the rows
     copied per table."""
@@ -114,9 +112,7 @@ def load_working(
                         [schema, table],
                     ).fetchall()
                     ddl = ", ".join(f"{_ident(c)} {_pg_type(t)}" for c, t in columns)
-                    if _columns(cursor, schema, table) == [
-                        (c, _pg_type(t)) for c, t in columns
-                    ]:
+                    if _columns(cursor, schema, table) == [(c, _pg_type(t)) for c, t in columns]:
                         # The staging views over it stay; the rows are replaced.
                         cursor.execute(f"truncate {name}")
                     else:
@@ -139,3 +135,34 @@ def load_working(
     finally:
         duck.close()
     return copied
+
+
+def build(
+    working: Path,
+    target_path: Path,
+    say: Callable[[str], None] = lambda _: None,
+    extra_args: tuple[str, ...] = ("--exclude-resource-type", "unit_test"),
+) -> None:
+    """The PostgreSQL part of a run: the working DuckDB file's landed rows copied into the
+    server (:func:`load_working`), then every dbt model built and tested there
+    (``dbt build --target postgres``). dbt's artifacts and log go to ``target_path``.
+    Raises :class:`PostgresError` naming what failed."""
+    import subprocess
+
+    from orchestration.project import DBT_PROJECT_DIR, dbt_executable
+
+    load_working(working, say)
+    command = [
+        dbt_executable(), "build", "--target", "postgres",
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(target_path), "--log-path", str(target_path),
+        *extra_args,
+    ]  # fmt: skip
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run(
+        command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        tail = "\n".join(result.stdout.splitlines()[-30:])
+        raise PostgresError(f"dbt build on PostgreSQL failed (exit {result.returncode}):\n{tail}")
+    say("dbt build on PostgreSQL: " + (result.stdout.strip().splitlines() or ["done"])[-1])

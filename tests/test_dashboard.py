@@ -24,8 +24,10 @@ SCREENSHOTS = REPO / "var" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     if os.environ.get("CI"):
-        pytest.fail("Chromium is missing: `make browser` installs it", pytrace=False)
-    pytest.skip("no Chromium: `make browser` (apt-get install chromium)", allow_module_level=True)
+        pytest.fail("Chromium is missing: `make os-packages` installs it", pytrace=False)
+    pytest.skip(
+        "no Chromium: `make os-packages` (apt-get install chromium)", allow_module_level=True
+    )
 
 
 @pytest.fixture(scope="module")

@@ -166,3 +166,114 @@ def build(
         tail = "\n".join(result.stdout.splitlines()[-30:])
         raise PostgresError(f"dbt build on PostgreSQL failed (exit {result.returncode}):\n{tail}")
     say("dbt build on PostgreSQL: " + (result.stdout.strip().splitlines() or ["done"])[-1])
+
+
+# --- publishing and the BI role -----------------------------------------------------------
+
+PUBLISHED_SCHEMAS = ("metrics", "quality")
+BUILD_SUFFIX = "_build"  # where dbt builds them (macros/generate_schema_name.sql)
+NEXT_SUFFIX = "_next"  # a copy, before it is swapped in
+OLD_SUFFIX = "_old"  # the copy swapped out, dropped once no reader holds it
+BI_ROLE = "kpitree_bi"
+# Schemas a BI login must never read: the landed rows and everything built from them
+# before the metrics (personal data lives there).
+PRIVATE_SCHEMAS = ("raw", "ingest", "staging", "intermediate")
+
+
+def _schema_exists(cursor, schema: str) -> bool:
+    cursor.execute("select 1 from pg_namespace where nspname = %s", [schema])
+    return cursor.fetchone() is not None
+
+
+def _grant_reading(cursor, schema: str, role: str) -> None:
+    cursor.execute(f"grant usage on schema {_ident(schema)} to {_ident(role)}")
+    cursor.execute(f"grant select on all tables in schema {_ident(schema)} to {_ident(role)}")
+
+
+def _role_exists(cursor, role: str) -> bool:
+    cursor.execute("select 1 from pg_roles where rolname = %s", [role])
+    return cursor.fetchone() is not None
+
+
+def publish(role: str | None = BI_ROLE, lock_timeout: str = "5s") -> list[str]:
+    """Publish what the run built in ``metrics_build`` and ``quality_build``: each table
+    and view copied as a table into ``<schema>_next``, readable by ``role`` (when it
+    exists), then, in the same transaction, ``metrics`` and ``quality`` renamed away and
+    the copies renamed in. A BI session sees the old tables or the new ones, never a mix:
+    a query that started before the commit finishes on the old tables. A failure rolls all
+    of it back and leaves the published schemas as they were. The old copies are dropped
+    afterwards; one a reader still holds after ``lock_timeout`` is left for the next
+    publish. Returns the published tables."""
+    con = connect()
+    tables: list[str] = []
+    try:
+        with con, con.cursor() as cursor:
+            grant_to = role if role and _role_exists(cursor, role) else None
+            for schema in PUBLISHED_SCHEMAS:
+                build, new = schema + BUILD_SUFFIX, schema + NEXT_SUFFIX
+                if not _schema_exists(cursor, build):
+                    raise PostgresError(f"nothing to publish: schema {build} does not exist")
+                cursor.execute(f"drop schema if exists {_ident(new)} cascade")
+                cursor.execute(f"create schema {_ident(new)}")
+                cursor.execute(
+                    "select table_name from information_schema.tables "
+                    "where table_schema = %s order by table_name",
+                    [build],
+                )
+                for (table,) in cursor.fetchall():
+                    cursor.execute(
+                        f"create table {_ident(new)}.{_ident(table)} as "
+                        f"select * from {_ident(build)}.{_ident(table)}"
+                    )
+                    tables.append(f"{schema}.{table}")
+                if grant_to:
+                    _grant_reading(cursor, new, grant_to)
+            for schema in PUBLISHED_SCHEMAS:
+                old = schema + OLD_SUFFIX
+                cursor.execute(f"drop schema if exists {_ident(old)} cascade")
+                if _schema_exists(cursor, schema):
+                    cursor.execute(f"alter schema {_ident(schema)} rename to {_ident(old)}")
+                cursor.execute(
+                    f"alter schema {_ident(schema + NEXT_SUFFIX)} rename to {_ident(schema)}"
+                )
+        _drop_old(con, lock_timeout)
+    finally:
+        con.close()
+    return tables
+
+
+def _drop_old(con, lock_timeout: str) -> None:
+    """Drop the swapped-out schemas, unless a reader still holds one (then the next
+    publish drops it)."""
+    import psycopg2
+
+    for schema in PUBLISHED_SCHEMAS:
+        try:
+            with con, con.cursor() as cursor:
+                cursor.execute(f"set local lock_timeout = '{lock_timeout}'")
+                cursor.execute(f"drop schema if exists {_ident(schema + OLD_SUFFIX)} cascade")
+        except psycopg2.errors.LockNotAvailable:
+            pass
+
+
+def grant_bi_role(role: str = BI_ROLE) -> None:
+    """Create ``role`` when missing (NOLOGIN: grant it to the BI tool's login, or give it
+    LOGIN and a password), and let it read ``metrics`` and ``quality`` and nothing else:
+    no access to the private schemas, no writes, no CREATE anywhere kpitree owns. Every
+    publish grants the same on the schemas it swaps in, so the grants survive it."""
+    con = connect()
+    try:
+        with con, con.cursor() as cursor:
+            if not _role_exists(cursor, role):
+                cursor.execute(f"create role {_ident(role)} nologin")
+            for schema in PUBLISHED_SCHEMAS:
+                if _schema_exists(cursor, schema):
+                    _grant_reading(cursor, schema, role)
+            for schema in (*PRIVATE_SCHEMAS, *(s + BUILD_SUFFIX for s in PUBLISHED_SCHEMAS)):
+                if _schema_exists(cursor, schema):
+                    cursor.execute(
+                        f"revoke all on schema {_ident(schema)} from {_ident(role)}, public"
+                    )
+            cursor.execute(f"revoke create on schema public from {_ident(role)}, public")
+    finally:
+        con.close()

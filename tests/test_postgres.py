@@ -1,9 +1,11 @@
-"""The same numbers on PostgreSQL (docs/postgres.md): the worked examples and the hand-built
-end-to-end set, landed and checked as always, copied into a PostgreSQL server and built
-there with the same dbt models, give the rows DuckDB publishes in metrics.kpi_values,
-metrics.funnel, metrics.kpi_attainment and quality.lead_definition_violations: every
-row, numbers within a relative 1e-9, NULLs equal. The server is a throw-away cluster from
-the OS packages (tests/postgres_server.py), started here and removed afterwards."""
+"""PostgreSQL as the warehouse (docs/postgres.md). The same numbers: the worked examples
+and the hand-built end-to-end set, landed and checked as always, copied into a PostgreSQL
+server, built there with the same dbt models and published, give the rows DuckDB publishes
+in metrics.kpi_values, metrics.funnel, metrics.kpi_attainment and
+quality.lead_definition_violations: every row, numbers within a relative 1e-9, NULLs equal.
+Publishing swaps the schemas atomically under a concurrent reader; the BI role reads the
+published schemas and nothing else. The server is a throw-away cluster from the OS packages
+(tests/postgres_server.py), started here and removed afterwards."""
 
 from __future__ import annotations
 
@@ -53,7 +55,7 @@ def built(server, pipeline_runs, tmp_path_factory) -> dict[str, tuple[Path, str]
     landed rows were built in."""
     import psycopg2
 
-    from orchestration.postgres import build
+    from orchestration.postgres import build, grant_bi_role, publish
 
     databases = {}
     for name, landing in LANDINGS.items():
@@ -73,6 +75,8 @@ def built(server, pipeline_runs, tmp_path_factory) -> dict[str, tuple[Path, str]
                 tmp_path_factory.mktemp(f"dbt-{name}"),
                 extra_args=args,
             )
+            grant_bi_role()
+            publish()
         databases[name] = (published, database)
     return databases
 
@@ -128,3 +132,110 @@ def test_postgresql_publishes_the_rows_duckdb_publishes(server, built, name, tab
         assert all(_same(a, b) for a, b in zip(duck_row, pg_row, strict=True)), (
             f"{name} {table}:\n  duckdb     {duck_row}\n  postgresql {pg_row}"
         )
+
+
+def _sql(server, database: str, sql: str, user: str | None = None) -> list[tuple]:
+    import psycopg2
+
+    settings = _connect(server, database)
+    if user:
+        settings["user"] = user
+    con = psycopg2.connect(**settings)
+    try:
+        con.autocommit = True
+        cursor = con.cursor()
+        cursor.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+    finally:
+        con.close()
+
+
+def test_the_bi_role_reads_what_is_published_and_nothing_else(server, built) -> None:
+    import psycopg2
+
+    from orchestration.postgres import publish
+
+    _, database = built["handbuilt"]
+    _sql(server, database, "create role bi_login login in role kpitree_bi")
+    # A publish after the grants: they hold on the schemas it swaps in.
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in {**server.env(), "PGDATABASE": database}.items():
+            patch.setenv(key, value)
+        published = publish()
+    assert "metrics.kpi_values" in published and "quality.ingest_log" in published
+    for table in published:
+        _sql(server, database, f"select count(*) from {table}", user="bi_login")
+    refused = [
+        "select count(*) from raw.leads",  # personal data
+        "select count(*) from staging.stg_canonical__leads",
+        "select count(*) from metrics_build.kpi_values",
+        "insert into metrics.kpi_targets (kpi_name) values ('x')",
+        "delete from metrics.kpi_values",
+        "create table metrics.mine (a int)",
+        "create table public.mine (a int)",
+        "create schema mine",
+    ]
+    for sql in refused:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            _sql(server, database, sql, user="bi_login")
+
+
+def test_publishing_swaps_both_schemas_at_once_under_a_concurrent_reader(server) -> None:
+    """A reader asking for metrics and quality in one query, over and over while publish
+    runs again and again, sees one version in both, never an error; a publish that fails
+    leaves the published version in place."""
+    import threading
+
+    import psycopg2
+
+    from orchestration.postgres import PostgresError, publish
+
+    database = "kpitree_swap"
+    _sql(server, "postgres", f"create database {database}")
+    for schema in ("metrics_build", "quality_build"):
+        _sql(server, database, f"create schema {schema}")
+        _sql(server, database, f"create table {schema}.version as select 0 as v")
+    seen: list[tuple] = []
+    errors: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        con = psycopg2.connect(**_connect(server, database))
+        con.autocommit = True
+        cursor = con.cursor()
+        while not done.is_set():
+            try:
+                cursor.execute(
+                    "select (select v from metrics.version), (select v from quality.version)"
+                )
+                seen.append(cursor.fetchone())
+            except psycopg2.errors.UndefinedTable:
+                pass  # before the first publish
+            except psycopg2.Error as error:
+                errors.append(str(error))
+        con.close()
+
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in {**server.env(), "PGDATABASE": database}.items():
+            patch.setenv(key, value)
+        publish()
+        reader = threading.Thread(target=read)
+        reader.start()
+        try:
+            for version in range(1, 21):
+                for schema in ("metrics_build", "quality_build"):
+                    _sql(server, database, f"update {schema}.version set v = {version}")
+                publish()
+        finally:
+            done.set()
+            reader.join()
+        _sql(server, database, "drop schema quality_build cascade")
+        with pytest.raises(PostgresError, match="quality_build"):
+            publish()
+    assert errors == []
+    assert seen and all(metrics == quality for metrics, quality in seen)
+    assert len({metrics for metrics, _ in seen}) > 1  # the reader saw publishes happen
+    assert _sql(server, database, "select v from metrics.version") == [(20,)]
+    assert _sql(server, database, "select v from quality.version") == [(20,)]
+    left = _sql(server, database, "select nspname from pg_namespace where nspname like '%_old'")
+    assert left == []

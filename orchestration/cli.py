@@ -864,6 +864,41 @@ def lint_tree(
     console.print(f"{file}: SMART check passed ({result.summary()})", markup=False)
 
 
+@app.command("grants")
+def grants(
+    role: str = typer.Option(
+        "kpitree_bi", "--role", help="The BI role to create or update (NOLOGIN when created)."
+    ),
+) -> None:
+    """Let a BI role read the published metrics on a PostgreSQL server, and nothing else.
+
+    Connects with libpq's variables (PGHOST, PGPORT, PGUSER, PGDATABASE; the password
+    from PGPASSWORD or ~/.pgpass) as a user that owns kpitree's schemas. Creates ROLE
+    when missing, grants it USAGE and SELECT on `metrics` and `quality`, and revokes
+    everything on raw, ingest, staging, intermediate (where personal data lives) and on
+    the build schemas; it may write or CREATE nowhere. Every publish grants the same on
+    the schemas it swaps in. Give the role to the BI tool's login:
+    `GRANT kpitree_bi TO metabase;` (or `ALTER ROLE kpitree_bi LOGIN PASSWORD '...'`).
+    Exit 1 when the server refuses.
+    """
+    from orchestration.postgres import PostgresError, grant_bi_role
+
+    try:
+        grant_bi_role(role)
+    except PostgresError as error:
+        console.print(str(error), style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    except Exception as error:  # psycopg2's errors: the server's own message
+        console.print(f"grants: {type(error).__name__}: {error}".strip(), style="red",
+                      markup=False)  # fmt: skip
+        raise typer.Exit(EXIT_FAILED) from None
+    console.print(
+        f"{role} may read metrics and quality; raw, ingest, staging, intermediate and the "
+        "build schemas are closed to it",
+        markup=False,
+    )
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -239,3 +239,23 @@ def test_publishing_swaps_both_schemas_at_once_under_a_concurrent_reader(server)
     assert _sql(server, database, "select v from quality.version") == [(20,)]
     left = _sql(server, database, "select nspname from pg_namespace where nspname like '%_old'")
     assert left == []
+
+
+def test_kpitree_grants_creates_the_role_and_names_an_unreachable_server(server, built) -> None:
+    from typer.testing import CliRunner
+
+    from orchestration.cli import app
+
+    _, database = built["t1"]
+    env = {**server.env(), "PGDATABASE": database}
+    result = CliRunner().invoke(app, ["grants", "--role", "finance_bi"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "finance_bi may read metrics and quality" in result.output
+    _sql(server, database, "create role finance_login login in role finance_bi")
+    assert _sql(server, database, "select count(*) > 0 from metrics.kpi_values",
+                user="finance_login") == [(True,)]  # fmt: skip
+
+    closed = {**env, "PGPORT": str(server.port + 1) if server.port < 65535 else "1"}
+    result = CliRunner().invoke(app, ["grants"], env=closed)
+    assert result.exit_code == 1
+    assert "cannot connect to PostgreSQL" in result.output and "PGHOST" in result.output

@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.project import dbt_input_files
-from orchestration.settings import WarehousePaths, dbt_vars_override
+from orchestration.settings import WarehousePaths, dbt_vars_override, warehouse_target
 from orchestration.workfiles import write_json_atomically
 
 
@@ -78,7 +78,8 @@ def current_inputs(paths: WarehousePaths) -> BuildInputs:
         data = data_fingerprint(con)
     finally:
         con.close()
-    return BuildInputs(code=code_fingerprint(), data=data)
+    # Built for another target (DuckDB, PostgreSQL): nothing there to continue from.
+    return BuildInputs(code=f"{warehouse_target()}:{code_fingerprint()}", data=data)
 
 
 def _pending(paths: WarehousePaths) -> Path:
@@ -90,8 +91,9 @@ def _published(paths: WarehousePaths) -> Path:
 
 
 def last_published(paths: WarehousePaths) -> BuildInputs | None:
-    """The inputs of the build now published, if that file is there and readable."""
-    if not paths.published.exists():
+    """The inputs of the build now published, if that file is there and readable (on
+    PostgreSQL the published schemas live on the server; the record says what they hold)."""
+    if warehouse_target() == "duckdb" and not paths.published.exists():
         return None
     try:
         return BuildInputs(**json.loads(_published(paths).read_text(encoding="utf-8")))

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from orchestration.settings import default_landing, default_warehouse
+from orchestration.settings import TARGETS, default_landing, default_warehouse, warehouse_target
 
 app = typer.Typer(
     name="kpitree",
@@ -90,10 +90,11 @@ def check_landing(landing: Path) -> None:
 
 def check_settings() -> None:
     """Exit 2 when a setting from the environment cannot be used (e.g. KPITREE_NOW)."""
-    from orchestration.settings import time_bounds
+    from orchestration.settings import time_bounds, warehouse_target
 
     try:
         time_bounds()
+        warehouse_target()
     except ValueError as error:
         _usage_error(str(error))
 
@@ -161,9 +162,14 @@ def _report_run(
     if outcome.data_docs:
         console.print(f"Data Docs: {outcome.data_docs}", markup=False)
     if not outcome.success:
+        published = (
+            "the published schemas on PostgreSQL are"
+            if warehouse_target() == "postgres"
+            else f"{warehouse} is"
+        )
         console.print(
             f"[bold red]FAILED at step {outcome.failed_step}[/bold red]: nothing was published; "
-            f"{warehouse} is as it was.",
+            f"{published} as it was.",
         )
         if outcome.error:
             console.print(outcome.error, markup=False)
@@ -177,13 +183,18 @@ def _report_run(
             )
         console.print(f"full log: {outcome.run_log}", markup=False)
         return EXIT_FAILED
+    where = str(outcome.published)
+    if warehouse_target() == "postgres":
+        from orchestration.postgres import describe_server
+
+        where = f"PostgreSQL {describe_server()} (schemas metrics, quality)"
     if outcome.was_published:
         console.print(
-            f"[bold green]published[/bold green] {outcome.published} in {outcome.seconds:.0f} s",
+            f"[bold green]published[/bold green] {where} in {outcome.seconds:.0f} s",
         )
     else:
         console.print(
-            f"[bold green]up to date[/bold green] {outcome.published}: nothing new to build "
+            f"[bold green]up to date[/bold green] {where}: nothing new to build "
             f"(checked in {outcome.seconds:.0f} s)",
         )
     console.print(f"  working files: {outcome.working.parent} (log: logs/run.log)", markup=False)
@@ -214,6 +225,15 @@ def run(
         "after editing a model, the KPI catalog or the shared definitions: a run sees the "
         "change and rebuilds in full by itself.",
     ),
+    target: str = typer.Option(
+        None,
+        "--target",
+        help="Where the models build and the metrics are published: `duckdb` (default: "
+        "KPITREE_TARGET or duckdb; the published file) or `postgres` (the server libpq's "
+        "PGHOST, PGPORT, PGUSER, PGDATABASE and ~/.pgpass name: metrics and quality swapped "
+        "in atomically; the landing files are still checked in the working DuckDB file). "
+        "See docs/postgres.md.",
+    ),
 ) -> None:
     """Run the pipeline once: ingest new files, dbt build, checks, publish.
 
@@ -226,6 +246,12 @@ def run(
     up to date; 1 when a step failed (it is named, and the published file is left as it
     was); 2 on a usage error; 3 when another run holds the warehouse.
     """
+    if target is not None:
+        import os
+
+        if target.strip().lower() not in TARGETS:
+            _usage_error(f"--target {target}: use one of {', '.join(TARGETS)}")
+        os.environ["KPITREE_TARGET"] = target.strip().lower()
     check_settings()
     check_landing(landing)
     check_warehouse(warehouse)

@@ -18,7 +18,7 @@ from orchestration.project import dbt_executable, dbt_project
 from orchestration.resources import KpitreeResource
 from orchestration.schedules import nightly_kpi_schedule
 from orchestration.sensors import landing_files_sensor
-from orchestration.settings import default_landing, default_warehouse
+from orchestration.settings import default_landing, default_warehouse, warehouse_target
 
 
 def build_definitions(
@@ -49,7 +49,11 @@ def build_definitions(
         schedules=[nightly_kpi_schedule],
         sensors=[landing_files_sensor],
         resources={
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "dbt": DbtCliResource(
+                project_dir=dbt_project,
+                dbt_executable=dbt_executable(),
+                target=warehouse_target(),
+            ),
             "kpitree": KpitreeResource(
                 landing_dir=str(landing),
                 warehouse=str(warehouse),

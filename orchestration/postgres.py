@@ -43,6 +43,16 @@ class PostgresError(RuntimeError):
     which and how to point kpitree at the server."""
 
 
+def describe_server() -> str:
+    """The server and database libpq's variables name, for messages (no password)."""
+    return "{}:{} database {} user {}".format(
+        os.environ.get("PGHOST", "localhost"),
+        os.environ.get("PGPORT", "5432"),
+        os.environ.get("PGDATABASE", "(PGUSER's name)"),
+        os.environ.get("PGUSER", "(your login)"),
+    )
+
+
 def connect():
     """A connection to the server libpq's variables (or ~/.pgpass) name."""
     import psycopg2
@@ -50,16 +60,10 @@ def connect():
     try:
         return psycopg2.connect(connect_timeout=10, application_name="kpitree")
     except psycopg2.OperationalError as error:
-        where = "{}:{} database {} user {}".format(
-            os.environ.get("PGHOST", "localhost"),
-            os.environ.get("PGPORT", "5432"),
-            os.environ.get("PGDATABASE", "(PGUSER's name)"),
-            os.environ.get("PGUSER", "(your login)"),
-        )
         raise PostgresError(
-            f"cannot connect to PostgreSQL at {where}: {str(error).strip()} "
+            f"cannot connect to PostgreSQL at {describe_server()}: {str(error).strip()} "
             "(set PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD or ~/.pgpass)"
-        ) from error
+        ) from None  # the message holds the driver's; a run reports this one
 
 
 def _ident(name: str) -> str:
@@ -195,63 +199,113 @@ def _role_exists(cursor, role: str) -> bool:
     return cursor.fetchone() is not None
 
 
-def publish(role: str | None = BI_ROLE, lock_timeout: str = "5s") -> list[str]:
-    """Publish what the run built in ``metrics_build`` and ``quality_build``: each table
-    and view copied as a table into ``<schema>_next``, readable by ``role`` (when it
-    exists), then, in the same transaction, ``metrics`` and ``quality`` renamed away and
-    the copies renamed in. A BI session sees the old tables or the new ones, never a mix:
-    a query that started before the commit finishes on the old tables. A failure rolls all
-    of it back and leaves the published schemas as they were. The old copies are dropped
-    afterwards; one a reader still holds after ``lock_timeout`` is left for the next
-    publish. Returns the published tables."""
+def publish(role: str | None = BI_ROLE, swap_timeout: float = 120.0) -> list[str]:
+    """Publish what the run built in ``metrics_build`` and ``quality_build``.
+
+    First each table and view is copied as a table into ``<schema>_next``, readable by
+    ``role`` (when it exists); BI tools do not look there and the published schemas are
+    untouched. Then one short transaction locks every published table, renames
+    ``metrics`` and ``quality`` away and the copies in. A BI session sees the old tables or
+    the new ones, never a mix and never an error: a query holding a published table
+    finishes on it before the swap, and one that asks for a table during the swap waits
+    for it and then reads the new one. The swap gives way to readers: it waits at most
+    half a second for its locks (less than PostgreSQL's deadlock timeout, so the swap, not
+    a reader, yields in a conflict) and tries again until ``swap_timeout`` seconds have
+    passed; then it fails. A failure leaves the published schemas as they were. The
+    swapped-out copies are dropped afterwards, or by a later publish when a reader still
+    holds them. Returns the published tables."""
     con = connect()
-    tables: list[str] = []
     try:
-        with con, con.cursor() as cursor:
-            grant_to = role if role and _role_exists(cursor, role) else None
-            for schema in PUBLISHED_SCHEMAS:
-                build, new = schema + BUILD_SUFFIX, schema + NEXT_SUFFIX
-                if not _schema_exists(cursor, build):
-                    raise PostgresError(f"nothing to publish: schema {build} does not exist")
-                cursor.execute(f"drop schema if exists {_ident(new)} cascade")
-                cursor.execute(f"create schema {_ident(new)}")
-                cursor.execute(
-                    "select table_name from information_schema.tables "
-                    "where table_schema = %s order by table_name",
-                    [build],
-                )
-                for (table,) in cursor.fetchall():
-                    cursor.execute(
-                        f"create table {_ident(new)}.{_ident(table)} as "
-                        f"select * from {_ident(build)}.{_ident(table)}"
-                    )
-                    tables.append(f"{schema}.{table}")
-                if grant_to:
-                    _grant_reading(cursor, new, grant_to)
-            for schema in PUBLISHED_SCHEMAS:
-                old = schema + OLD_SUFFIX
-                cursor.execute(f"drop schema if exists {_ident(old)} cascade")
-                if _schema_exists(cursor, schema):
-                    cursor.execute(f"alter schema {_ident(schema)} rename to {_ident(old)}")
-                cursor.execute(
-                    f"alter schema {_ident(schema + NEXT_SUFFIX)} rename to {_ident(schema)}"
-                )
-        _drop_old(con, lock_timeout)
+        tables = _copy_to_next(con, role)
+        try:
+            _swap(con, swap_timeout)
+        except BaseException:
+            with con, con.cursor() as cursor:
+                for schema in PUBLISHED_SCHEMAS:
+                    cursor.execute(f"drop schema if exists {_ident(schema + NEXT_SUFFIX)} cascade")
+            raise
+        _drop_old(con)
     finally:
         con.close()
     return tables
 
 
-def _drop_old(con, lock_timeout: str) -> None:
-    """Drop the swapped-out schemas, unless a reader still holds one (then the next
-    publish drops it)."""
+def _copy_to_next(con, role: str | None) -> list[str]:
+    tables: list[str] = []
+    with con, con.cursor() as cursor:
+        grant_to = role if role and _role_exists(cursor, role) else None
+        for schema in PUBLISHED_SCHEMAS:
+            build, new = schema + BUILD_SUFFIX, schema + NEXT_SUFFIX
+            if not _schema_exists(cursor, build):
+                raise PostgresError(f"nothing to publish: schema {build} does not exist")
+            cursor.execute(f"drop schema if exists {_ident(new)} cascade")
+            cursor.execute(f"create schema {_ident(new)}")
+            cursor.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = %s order by table_name",
+                [build],
+            )
+            for (table,) in cursor.fetchall():
+                cursor.execute(
+                    f"create table {_ident(new)}.{_ident(table)} as "
+                    f"select * from {_ident(build)}.{_ident(table)}"
+                )
+                tables.append(f"{schema}.{table}")
+            if grant_to:
+                _grant_reading(cursor, new, grant_to)
+    return tables
+
+
+def _swap(con, timeout: float) -> None:
+    import time
+
     import psycopg2
 
-    for schema in PUBLISHED_SCHEMAS:
+    deadline = time.monotonic() + timeout
+    while True:
         try:
             with con, con.cursor() as cursor:
-                cursor.execute(f"set local lock_timeout = '{lock_timeout}'")
-                cursor.execute(f"drop schema if exists {_ident(schema + OLD_SUFFIX)} cascade")
+                cursor.execute("set local lock_timeout = '500ms'")
+                cursor.execute(
+                    "select quote_ident(table_schema) || '.' || quote_ident(table_name) "
+                    "from information_schema.tables where table_schema in %s order by 1",
+                    [PUBLISHED_SCHEMAS],
+                )
+                for (table,) in cursor.fetchall():
+                    cursor.execute(f"lock table {table} in access exclusive mode")
+                stamp = time.strftime("%Y%m%d%H%M%S")
+                for schema in PUBLISHED_SCHEMAS:
+                    if _schema_exists(cursor, schema):
+                        old = f"{schema}{OLD_SUFFIX}_{stamp}_{os.getpid()}"
+                        cursor.execute(f"alter schema {_ident(schema)} rename to {_ident(old)}")
+                    cursor.execute(
+                        f"alter schema {_ident(schema + NEXT_SUFFIX)} rename to {_ident(schema)}"
+                    )
+            return
+        except psycopg2.errors.LockNotAvailable:
+            if time.monotonic() > deadline:
+                raise PostgresError(
+                    f"not published: readers held the published tables for over {timeout:.0f} s "
+                    "(the published schemas are as they were)"
+                ) from None
+            time.sleep(0.2)
+
+
+def _drop_old(con) -> None:
+    """Drop the swapped-out schemas no reader holds (a later publish drops the rest)."""
+    import psycopg2
+
+    with con, con.cursor() as cursor:
+        cursor.execute(
+            "select nspname from pg_namespace where nspname like any(%s) order by 1",
+            [[f"{schema}{OLD_SUFFIX}%" for schema in PUBLISHED_SCHEMAS]],
+        )
+        old = [name for (name,) in cursor.fetchall()]
+    for schema in old:
+        try:
+            with con, con.cursor() as cursor:
+                cursor.execute("set local lock_timeout = '5s'")
+                cursor.execute(f"drop schema if exists {_ident(schema)} cascade")
         except psycopg2.errors.LockNotAvailable:
             pass
 

@@ -62,6 +62,19 @@ def default_warehouse() -> Path:
     return Path(os.environ.get("KPITREE_WAREHOUSE", "var/kpitree.duckdb")).resolve()
 
 
+TARGETS = ("duckdb", "postgres")
+
+
+def warehouse_target() -> str:
+    """Where the models build and the metrics are published: ``duckdb`` (the embedded
+    default, the published file) or ``postgres`` (the server libpq's PG* variables name),
+    from ``KPITREE_TARGET`` (`kpitree run --target` sets it)."""
+    value = (os.environ.get("KPITREE_TARGET") or "duckdb").strip().lower()
+    if value not in TARGETS:
+        raise ValueError(f"KPITREE_TARGET={value!r}: use one of {', '.join(TARGETS)}")
+    return value
+
+
 def default_alerts_file() -> Path | None:
     """The alert channels file of ``KPITREE_ALERTS``, or None (no delivery)."""
     value = os.environ.get("KPITREE_ALERTS")

@@ -32,6 +32,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.lead_definitions import LeadDefinitions
+from orchestration.settings import warehouse_target
 
 RULE_RESULTS_MODEL = "int_lead_definition_rule_results"
 RULE_RESULTS_TABLE = f"intermediate.{RULE_RESULTS_MODEL}"
@@ -85,16 +86,23 @@ def _sql_name(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def lead_rule_columns(con: duckdb.DuckDBPyConnection, definitions: LeadDefinitions) -> pd.DataFrame:
+def lead_rule_columns(con, definitions: LeadDefinitions) -> pd.DataFrame:
     """One row per lead, one boolean column per rule (NULL outside the rule's population,
-    or undecided), plus one column per drift check: the rule results pivoted by DuckDB."""
+    or undecided), plus one column per drift check: the rule results pivoted by the
+    warehouse (``con``: a DuckDB connection, or a DB-API one to PostgreSQL)."""
     columns = [rule.column for rule in definitions.rules]
     pivoted = ", ".join(
         f"bool_or(is_violation) filter (where rule = {_sql_text(rule.name)}) "
         f"as {_sql_name(rule.column)}"
         for rule in definitions.rules
     )
-    frame = con.execute(f"select {pivoted} from {RULE_RESULTS_TABLE} group by lead_id").df()
+    sql = f"select {pivoted} from {RULE_RESULTS_TABLE} group by lead_id"
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        frame = con.execute(sql).df()
+    else:
+        with con.cursor() as cursor:
+            cursor.execute(sql)
+            frame = pd.DataFrame(cursor.fetchall(), columns=columns)
     for column in columns:
         frame[column] = frame[column].astype("boolean")
     for check in definitions.checks:
@@ -137,12 +145,18 @@ def validate(
     definitions: LeadDefinitions,
     config: dict[str, str] | None = None,
 ) -> ValidationReport:
-    """Run the lead-definition suite on the working warehouse; write Data Docs to
-    ``data_docs``. ``config``: DuckDB settings for reading the warehouse."""
+    """Run the lead-definition suite on the working warehouse (the DuckDB file, or the
+    PostgreSQL server where the run built); write Data Docs to ``data_docs``. ``config``:
+    DuckDB settings for reading the warehouse."""
     _quiet_gx()
     import great_expectations as gx
 
-    con = duckdb.connect(str(working), read_only=True, config=config or {})
+    if warehouse_target() == "postgres":
+        from orchestration.postgres import connect
+
+        con = connect()
+    else:
+        con = duckdb.connect(str(working), read_only=True, config=config or {})
     try:
         rule_columns = lead_rule_columns(con, definitions)
     finally:

@@ -52,10 +52,13 @@ def server():
 @pytest.fixture(scope="module")
 def built(server, pipeline_runs, tmp_path_factory) -> dict[str, tuple[Path, str]]:
     """Per landing folder: DuckDB's published file, and the PostgreSQL database the same
-    landed rows were built in."""
+    landing files were built and published in: the hand-built set by a whole
+    `kpitree run --target postgres` (ingest, copy, build, checks, publish), the worked
+    examples by the copy and the build alone (with the unit tests once)."""
     import psycopg2
 
     from orchestration.postgres import build, grant_bi_role, publish
+    from orchestration.runner import run_pipeline
 
     databases = {}
     for name, landing in LANDINGS.items():
@@ -68,15 +71,23 @@ def built(server, pipeline_runs, tmp_path_factory) -> dict[str, tuple[Path, str]
         with pytest.MonkeyPatch.context() as patch:
             for key, value in {**server.env(), "PGDATABASE": database}.items():
                 patch.setenv(key, value)
-            # Unit tests once (they do not read the data), data tests on every set.
-            args = () if name == "handbuilt" else ("--exclude-resource-type", "unit_test")
-            build(
-                WarehousePaths(published).working,
-                tmp_path_factory.mktemp(f"dbt-{name}"),
-                extra_args=args,
-            )
-            grant_bi_role()
-            publish()
+            if name == "handbuilt":
+                patch.setenv("KPITREE_TARGET", "postgres")
+                grant_bi_role()
+                outcome = run_pipeline(
+                    landing, tmp_path_factory.mktemp("run") / "kpitree.duckdb", say=lambda _: None
+                )
+                assert outcome.success and outcome.was_published, outcome.error
+                assert not outcome.published.exists()  # published on the server only
+            else:
+                args = () if name == "t1" else ("--exclude-resource-type", "unit_test")
+                build(
+                    WarehousePaths(published).working,
+                    tmp_path_factory.mktemp(f"dbt-{name}"),
+                    extra_args=args,
+                )
+                grant_bi_role()
+                publish()
         databases[name] = (published, database)
     return databases
 
@@ -229,6 +240,17 @@ def test_publishing_swaps_both_schemas_at_once_under_a_concurrent_reader(server)
         finally:
             done.set()
             reader.join()
+        # A reader that keeps a published table open: the swap gives way and, past its
+        # timeout, fails without touching what is published.
+        holder = psycopg2.connect(**_connect(server, database))
+        holder.cursor().execute("select v from metrics.version")  # in an open transaction
+        _sql(server, database, "update metrics_build.version set v = 99")
+        with pytest.raises(PostgresError, match="readers held the published tables"):
+            publish(swap_timeout=1)
+        assert _sql(server, database, "select v from metrics.version") == [(20,)]
+        holder.rollback()
+        holder.close()
+        _sql(server, database, "update metrics_build.version set v = 20")
         _sql(server, database, "drop schema quality_build cascade")
         with pytest.raises(PostgresError, match="quality_build"):
             publish()
@@ -237,7 +259,7 @@ def test_publishing_swaps_both_schemas_at_once_under_a_concurrent_reader(server)
     assert len({metrics for metrics, _ in seen}) > 1  # the reader saw publishes happen
     assert _sql(server, database, "select v from metrics.version") == [(20,)]
     assert _sql(server, database, "select v from quality.version") == [(20,)]
-    left = _sql(server, database, "select nspname from pg_namespace where nspname like '%_old'")
+    left = _sql(server, database, "select nspname from pg_namespace where nspname like '%\\_old%'")
     assert left == []
 
 
@@ -259,3 +281,44 @@ def test_kpitree_grants_creates_the_role_and_names_an_unreachable_server(server,
     result = CliRunner().invoke(app, ["grants"], env=closed)
     assert result.exit_code == 1
     assert "cannot connect to PostgreSQL" in result.output and "PGHOST" in result.output
+
+
+def test_the_definition_drift_blocks_publishing_on_postgresql(
+    server, tmp_path, monkeypatch
+) -> None:
+    """A drop that breaks the shared MQL definition (the only MQL re-flagged with a score
+    of 10) fails the Great Expectations check reading the rule results on the server, and
+    the published schemas stay exactly as they were."""
+    import shutil
+
+    from orchestration.runner import run_pipeline
+
+    database = "kpitree_drift"
+    _sql(server, "postgres", f"create database {database}")
+    for schema in ("metrics", "quality"):  # what an earlier night published
+        _sql(server, database, f"create schema {schema}")
+        _sql(server, database, f"create table {schema}.earlier as select 1 as night")
+    landing = tmp_path / "landing"
+    shutil.copytree(LANDINGS["t1"], landing)
+    (landing / "leads" / "leads_3.csv").write_text(
+        "lead_id,lead_source,owner_id,lead_score,created_at,mql_at,sql_at,updated_at\n"
+        "L1,web,u1,10,2026-03-20T10:00:00,2026-03-25T10:00:00,2026-04-01T09:00:00,"
+        "2026-04-02T09:00:00\n",
+        encoding="utf-8",
+    )
+    for key, value in {**server.env(), "PGDATABASE": database}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("KPITREE_TARGET", "postgres")
+    outcome = run_pipeline(landing, tmp_path / "run" / "kpitree.duckdb", say=lambda _: None)
+    assert not outcome.success
+    assert outcome.failed_step == "great_expectations_checks"
+    assert "mql_definition_drift" in outcome.check_failures[0]
+    # Built and checked on the server, not published.
+    assert _sql(server, database, "select count(*) > 0 from metrics_build.kpi_values") == [(True,)]
+    published = _sql(
+        server,
+        database,
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('metrics', 'quality') order by 1, 2",
+    )
+    assert published == [("metrics", "earlier"), ("quality", "earlier")]

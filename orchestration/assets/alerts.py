@@ -6,7 +6,7 @@ from orchestration.alerts.config import AlertConfigError, load_config
 from orchestration.alerts.delivery import deliver
 from orchestration.assets.dashboard import DASHBOARD_ASSET_KEY
 from orchestration.resources import KpitreeResource
-from orchestration.settings import default_alerts_file, run_date
+from orchestration.settings import default_alerts_file, run_date, warehouse_target
 
 
 # After the dashboard: the messages link to its alerts page.
@@ -15,6 +15,9 @@ def alert_deliveries(context: AssetExecutionContext, kpitree: KpitreeResource) -
     """The off-track alerts of the published file, sent once to each channel of the alerts
     file (KPITREE_ALERTS). A channel that fails is logged and retried on the next run; it
     never fails the run, which has published already."""
+    if warehouse_target() != "duckdb":
+        context.log.info("alerts: not sent for the postgres target (they read the DuckDB file)")
+        return MaterializeResult(metadata={"skipped": "postgres target"})
     source = default_alerts_file()
     if source is None:
         context.log.info("alerts: no channels (KPITREE_ALERTS is not set)")

@@ -33,7 +33,7 @@ from orchestration.kpi_tree import write_seed as write_tree_seed
 from orchestration.lead_definitions import write_seeds
 from orchestration.project import dbt_project, prepared_manifest
 from orchestration.resources import KpitreeResource
-from orchestration.settings import dbt_vars_override
+from orchestration.settings import dbt_vars_override, warehouse_target
 from orchestration.workfiles import make_private
 
 # dbt events that end one node (a model, seed, snapshot or test), skipped ones included.
@@ -188,6 +188,16 @@ def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, kpitree: Kpi
     if overrides:
         args += ["--vars", json.dumps(overrides)]
     record_pending(paths, inputs)
+    if warehouse_target() == "postgres":
+        # The landed rows go to the server in bulk; dbt builds there (target postgres).
+        from orchestration.postgres import load_working
+
+        copied = load_working(paths.working)
+        context.log.info(
+            f"copied the landed rows to PostgreSQL: {sum(copied.values()):,} rows in "
+            f"{len(copied)} tables",
+            extra=PROGRESS,
+        )
     progress = DbtProgress()
     with ExitStack() as stack:
         stack.enter_context(kpitree.dbt_environment())

@@ -7,7 +7,7 @@ from orchestration.assets.dbt import build_dbt_assets
 from orchestration.build_state import record_published
 from orchestration.publish import publish
 from orchestration.resources import KpitreeResource
-from orchestration.settings import duckdb_settings
+from orchestration.settings import duckdb_settings, warehouse_target
 
 # Publishing waits for these models and for the blocking checks on them: the
 # definition's drift checks (GX) on the rule results, the one-currency tests (dbt).
@@ -31,9 +31,17 @@ PUBLISHED_ASSET_KEY = AssetKey("published_warehouse")
 def published_warehouse(
     context: AssetExecutionContext, kpitree: KpitreeResource
 ) -> MaterializeResult:
-    """The DuckDB file BI tools open: schemas ``metrics`` and ``quality``, replaced
-    atomically, and only after every model and check upstream has passed."""
+    """What BI tools read: schemas ``metrics`` and ``quality``, replaced atomically, and
+    only after every model and check upstream has passed. In the DuckDB file, or on the
+    PostgreSQL server by a schema swap (``KPITREE_TARGET=postgres``)."""
     paths = kpitree.paths
+    if warehouse_target() == "postgres":
+        from orchestration.postgres import publish as publish_schemas
+
+        tables = publish_schemas()
+        record_published(paths)
+        context.log.info(f"published {len(tables)} tables to PostgreSQL (metrics, quality)")
+        return MaterializeResult(metadata={"target": "postgres", "tables": ", ".join(tables)})
     tables = publish(paths.working, paths.published, duckdb_settings(paths))
     record_published(paths)
     context.log.info(f"published {len(tables)} tables to {paths.published}")

@@ -21,7 +21,8 @@ help:
 	@echo "                var/landing and var/kpitree.duckdb; shows the command-line runs too"
 	@echo "make lint       ruff check + format check, sqlfluff lint"
 	@echo "make format     ruff format + fix, sqlfluff fix"
-	@echo "make bench      time full, nothing-new and one-day runs at 10x and 100x beside DuckDB's floor"
+	@echo "make bench      time full, nothing-new and one-day runs at 10x and 100x beside DuckDB's floor,"
+	@echo "                and at 10x on a throw-away PostgreSQL server"
 	@echo "make clean      remove var/ and dbt artifacts (keeps .venv)"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -109,7 +110,7 @@ dbt-build-then-serial-tests: dbt-build
 	$(PYTEST_SERIAL)
 
 bench: manifest
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --postgres 10
 
 clean:
 	rm -rf var dbt_project/target dbt_project/logs $(VENV_DUCKDB14)

@@ -291,6 +291,84 @@ def bench(scale: int, root: Path) -> ScaleResult:
     return result
 
 
+@dataclass
+class PostgresResult:
+    """The same nights with ``--target postgres`` on a throw-away local server (the
+    server's own memory is not in the peak: it is not in the run's process tree)."""
+
+    scale: int
+    full: Measured | None = None
+    nothing_new: Measured | None = None
+    one_day: Measured | None = None
+    day_rows: int = 0
+
+
+def bench_postgres(scale: int, root: Path) -> PostgresResult:
+    sys.path.insert(0, str(REPO))  # the throw-away server the tests use
+    from tests.postgres_server import start_temporary
+
+    _say(f"scale {scale} on PostgreSQL")
+    folder = root / f"scale-{scale}"
+    folder.mkdir(parents=True, exist_ok=True)
+    base, _ = base_landing(folder, scale)
+    landing, runs = folder / "landing-postgres", folder / "run-postgres"
+    for stale in (landing, runs):
+        shutil.rmtree(stale, ignore_errors=True)
+    shutil.copytree(base, landing, copy_function=os.link)
+    server = start_temporary()
+    try:
+        env = {"KPITREE_NOW": BENCH_CLOCK, "KPITREE_TARGET": "postgres", **server.env()}
+        run = _kpitree(
+            "run", "--landing", str(landing), "--warehouse", str(runs / "kpitree.duckdb")
+        )
+        result = PostgresResult(scale=scale)
+        result.full = measure(run, env)
+        _say(f"  full run            {result.full.seconds:8.1f} s  peak {_gib(result.full)}")
+        result.nothing_new = measure(run, env)
+        _say(f"  nothing new         {result.nothing_new.seconds:8.1f} s")
+        from sample_data.drops import write_next_day
+
+        day = write_next_day(landing)
+        result.day_rows = sum(day.rows.values())
+        result.one_day = measure(run, env)
+        _say(
+            f"  one day ({day.day}, {result.day_rows:,} rows) "
+            f"{result.one_day.seconds:8.1f} s  peak {_gib(result.one_day)}"
+        )
+    finally:
+        server.stop()
+    return result
+
+
+def postgres_table(results: list[ScaleResult], postgres: PostgresResult) -> str:
+    """DuckDB and PostgreSQL side by side at one scale."""
+    duck = next((r for r in results if r.scale == postgres.scale), None)
+
+    def seconds(step: Measured | None) -> str:
+        return f"{step.seconds:.1f} s" if step else "-"
+
+    lines = [
+        f"| scale {postgres.scale} | DuckDB (embedded) | PostgreSQL (local server) |",
+        "|---|---|---|",
+    ]
+    for label, attribute in (
+        ("full run", "full"),
+        ("run with nothing new", "nothing_new"),
+        ("one more day: run", "one_day"),
+    ):
+        duck_step = getattr(duck, attribute) if duck else None
+        lines.append(
+            f"| {label} | {seconds(duck_step)} | {seconds(getattr(postgres, attribute))} |"
+        )
+    peaks = [step.peak_bytes for step in (postgres.full, postgres.one_day) if step]
+    duck_peak = f"{duck.peak_bytes / GIB:.2f} GiB" if duck else "-"
+    lines.append(
+        f"| peak memory (run's process tree) | {duck_peak} | "
+        f"{max(peaks) / GIB:.2f} GiB (without the server) |"
+    )
+    return "\n".join(lines)
+
+
 def _gib(step: Measured | None) -> str:
     return f"{step.peak_bytes / GIB:.2f} GiB" if step else "-"
 
@@ -378,6 +456,13 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("scales", nargs="*", type=int, default=[10, 100])
     parser.add_argument(
+        "--postgres",
+        type=int,
+        metavar="SCALE",
+        help="also time the nights at this scale with --target postgres on a throw-away "
+        "local PostgreSQL server (needs the postgresql package; `make bench` uses 10)",
+    )
+    parser.add_argument(
         "--folder",
         type=Path,
         default=REPO / "var" / "bench",
@@ -391,14 +476,25 @@ def main(argv: list[str]) -> int:
         except RuntimeError as error:
             _say(f"scale {scale} FAILED: {error}")
             return 1
+    postgres = None
+    if args.postgres:
+        try:
+            postgres = bench_postgres(args.postgres, args.folder.resolve())
+        except (RuntimeError, subprocess.CalledProcessError) as error:
+            _say(f"scale {args.postgres} on PostgreSQL FAILED: {error}")
+            return 1
     print()
     print(f"machine: {machine()}")
     print()
     print(table(results))
+    if postgres:
+        print()
+        print(postgres_table(results, postgres))
     out = args.folder / "results.json"
-    out.write_text(
-        json.dumps({"machine": machine(), "results": [asdict(r) for r in results]}, indent=2)
-    )
+    report = {"machine": machine(), "results": [asdict(r) for r in results]}
+    if postgres:
+        report["postgres"] = asdict(postgres)
+    out.write_text(json.dumps(report, indent=2))
     return 0
 
 

@@ -53,6 +53,20 @@ def describe_server() -> str:
     )
 
 
+def sqlalchemy_url() -> str:
+    """The same server as a SQLAlchemy URL (for Great Expectations' SQL datasource); without
+    PGPASSWORD the driver reads ~/.pgpass as libpq always does."""
+    from urllib.parse import quote
+
+    user = quote(os.environ.get("PGUSER") or os.environ.get("USER", "postgres"), safe="")
+    password = os.environ.get("PGPASSWORD") or ""
+    login = f"{user}:{quote(password, safe='')}" if password else user
+    host = os.environ.get("PGHOST", "localhost")
+    port = os.environ.get("PGPORT", "5432")
+    database = quote(os.environ.get("PGDATABASE") or user, safe="")
+    return f"postgresql+psycopg2://{login}@{host}:{port}/{database}"
+
+
 def connect():
     """A connection to the server libpq's variables (or ~/.pgpass) name."""
     import psycopg2

@@ -86,31 +86,41 @@ def _sql_name(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def lead_rule_columns(con, definitions: LeadDefinitions) -> pd.DataFrame:
-    """One row per lead, one boolean column per rule (NULL outside the rule's population,
-    or undecided), plus one column per drift check: the rule results pivoted by the
-    warehouse (``con``: a DuckDB connection, or a DB-API one to PostgreSQL)."""
-    columns = [rule.column for rule in definitions.rules]
+def _per_lead_sql(definitions: LeadDefinitions) -> str:
+    """The rule results pivoted: one row per lead, one column per rule."""
     pivoted = ", ".join(
         f"bool_or(is_violation) filter (where rule = {_sql_text(rule.name)}) "
         f"as {_sql_name(rule.column)}"
         for rule in definitions.rules
     )
-    sql = f"select {pivoted} from {RULE_RESULTS_TABLE} group by lead_id"
-    if isinstance(con, duckdb.DuckDBPyConnection):
-        frame = con.execute(sql).df()
-    else:
-        with con.cursor() as cursor:
-            cursor.execute(sql)
-            frame = pd.DataFrame(cursor.fetchall(), columns=columns)
-    for column in columns:
+    return f"select {pivoted} from {RULE_RESULTS_TABLE} group by lead_id"
+
+
+def lead_rule_columns(con: duckdb.DuckDBPyConnection, definitions: LeadDefinitions) -> pd.DataFrame:
+    """One row per lead, one boolean column per rule (NULL outside the rule's population,
+    or undecided), plus one column per drift check (:func:`rule_columns_sql`, run by
+    DuckDB)."""
+    frame = con.execute(rule_columns_sql(definitions)).df()
+    for column in frame.columns:
         frame[column] = frame[column].astype("boolean")
-    for check in definitions.checks:
-        rule_columns = [definitions.rule(name).column for name in check.rules]
-        in_population = frame[rule_columns].notna().any(axis=1)
-        breaks_any = frame[rule_columns].fillna(False).any(axis=1)
-        frame[check.column] = breaks_any.where(in_population, pd.NA).astype("boolean")
     return frame
+
+
+def rule_columns_sql(definitions: LeadDefinitions) -> str:
+    """The per-lead columns the suite validates, as one SQL query DuckDB and PostgreSQL
+    both run: a column per rule (NULL outside its population, or undecided), and per drift
+    check whether the lead breaks any of its rules (NULL when it is in none of their
+    populations)."""
+    checks = []
+    for check in definitions.checks:
+        names = [_sql_name(definitions.rule(name).column) for name in check.rules]
+        in_population = " or ".join(f"{name} is not null" for name in names)
+        breaks_any = " or ".join(f"coalesce({name}, false)" for name in names)
+        checks.append(
+            f"case when {in_population} then {breaks_any} end as {_sql_name(check.column)}"
+        )
+    rules = ", ".join(_sql_name(rule.column) for rule in definitions.rules)
+    return f"select {rules}, {', '.join(checks)} from ({_per_lead_sql(definitions)}) as per_lead"
 
 
 def _quiet_gx() -> None:
@@ -151,19 +161,17 @@ def validate(
     _quiet_gx()
     import great_expectations as gx
 
-    if warehouse_target() == "postgres":
-        from orchestration.postgres import connect
-
-        con = connect()
-    else:
+    on_postgres = warehouse_target() == "postgres"
+    if not on_postgres:
         con = duckdb.connect(str(working), read_only=True, config=config or {})
-    try:
-        rule_columns = lead_rule_columns(con, definitions)
-    finally:
-        con.close()
+        try:
+            rule_columns = lead_rule_columns(con, definitions)
+        finally:
+            con.close()
 
     context = _context(data_docs)
-    source = context.data_sources.add_pandas("working_warehouse")
+    if not on_postgres:
+        source = context.data_sources.add_pandas("working_warehouse")
     suite = context.suites.add(gx.ExpectationSuite(name=LEAD_SUITE))
     for rule in definitions.rules:
         suite.add_expectation(
@@ -182,15 +190,24 @@ def validate(
                 meta={"name": check.name, "severity": check.severity},
             )
         )
-    asset = source.add_dataframe_asset(RULE_RESULTS_MODEL)
-    validation = context.validation_definitions.add(
-        gx.ValidationDefinition(
-            name=LEAD_SUITE,
-            data=asset.add_batch_definition_whole_dataframe("per_lead"),
-            suite=suite,
+    if on_postgres:
+        # Great Expectations' own SQL datasource: the expectations run as SQL on the server.
+        from orchestration.postgres import sqlalchemy_url
+
+        source = context.data_sources.add_postgres(
+            "working_warehouse", connection_string=sqlalchemy_url()
         )
+        asset = source.add_query_asset(RULE_RESULTS_MODEL, query=rule_columns_sql(definitions))
+        batch = asset.add_batch_definition_whole_table("per_lead")
+        parameters = None
+    else:
+        asset = source.add_dataframe_asset(RULE_RESULTS_MODEL)
+        batch = asset.add_batch_definition_whole_dataframe("per_lead")
+        parameters = {"dataframe": rule_columns}
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(name=LEAD_SUITE, data=batch, suite=suite)
     )
-    result = validation.run(batch_parameters={"dataframe": rule_columns})
+    result = validation.run(batch_parameters=parameters)
 
     outcomes: list[Outcome] = []
     thresholds = {c.name: c.max_violation_pct for c in definitions.checks}

@@ -235,6 +235,22 @@ def base_landing(root: Path, scale: int) -> tuple[Path, int]:
     return landing, rows
 
 
+def _later_nights(result, run: list[str], env: dict[str, str], landing: Path) -> None:
+    """After the full run: a night with nothing new, then one with the next day's drop
+    (written into ``landing``); their figures go into ``result``."""
+    from sample_data.drops import write_next_day
+
+    result.nothing_new = measure(run, env)
+    _say(f"  nothing new         {result.nothing_new.seconds:8.1f} s")
+    day = write_next_day(landing)
+    result.day_rows = sum(day.rows.values())
+    result.one_day = measure(run, env)
+    _say(
+        f"  one day ({day.day}, {result.day_rows:,} rows) "
+        f"{result.one_day.seconds:8.1f} s  peak {_gib(result.one_day)}"
+    )
+
+
 def bench(scale: int, root: Path) -> ScaleResult:
     from orchestration.settings import WarehousePaths, duckdb_settings, reporting_timezone
 
@@ -274,18 +290,7 @@ def bench(scale: int, root: Path) -> ScaleResult:
     result.f0 = measure([sys.executable, __file__, "--read", str(landing), json.dumps(settings)])
     _say(f"  F0 read files       {result.f0.seconds:8.1f} s  peak {_gib(result.f0)}")
 
-    result.nothing_new = measure(run, env)
-    _say(f"  nothing new         {result.nothing_new.seconds:8.1f} s")
-
-    from sample_data.drops import write_next_day
-
-    day = write_next_day(landing)
-    result.day_rows = sum(day.rows.values())
-    result.one_day = measure(run, env)
-    _say(
-        f"  one day ({day.day}, {result.day_rows:,} rows) "
-        f"{result.one_day.seconds:8.1f} s  peak {_gib(result.one_day)}"
-    )
+    _later_nights(result, run, env, landing)
     result.published_mb = paths.published.stat().st_size / 1e6
     result.work_mb = _folder_bytes(paths.workdir) / 1e6
     return result
@@ -324,17 +329,7 @@ def bench_postgres(scale: int, root: Path) -> PostgresResult:
         result = PostgresResult(scale=scale)
         result.full = measure(run, env)
         _say(f"  full run            {result.full.seconds:8.1f} s  peak {_gib(result.full)}")
-        result.nothing_new = measure(run, env)
-        _say(f"  nothing new         {result.nothing_new.seconds:8.1f} s")
-        from sample_data.drops import write_next_day
-
-        day = write_next_day(landing)
-        result.day_rows = sum(day.rows.values())
-        result.one_day = measure(run, env)
-        _say(
-            f"  one day ({day.day}, {result.day_rows:,} rows) "
-            f"{result.one_day.seconds:8.1f} s  peak {_gib(result.one_day)}"
-        )
+        _later_nights(result, run, env, landing)
     finally:
         server.stop()
     return result

@@ -90,7 +90,7 @@ def check_landing(landing: Path) -> None:
 
 def check_settings() -> None:
     """Exit 2 when a setting from the environment cannot be used (e.g. KPITREE_NOW)."""
-    from orchestration.settings import time_bounds, warehouse_target
+    from orchestration.settings import time_bounds
 
     try:
         time_bounds()

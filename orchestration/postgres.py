@@ -155,37 +155,6 @@ def load_working(working: Path, say: Callable[[str], None] = lambda _: None) -> 
     return copied
 
 
-def build(
-    working: Path,
-    target_path: Path,
-    say: Callable[[str], None] = lambda _: None,
-    extra_args: tuple[str, ...] = ("--exclude-resource-type", "unit_test"),
-) -> None:
-    """The PostgreSQL part of a run: the working DuckDB file's landed rows copied into the
-    server (:func:`load_working`), then every dbt model built and tested there
-    (``dbt build --target postgres``). dbt's artifacts and log go to ``target_path``.
-    Raises :class:`PostgresError` naming what failed."""
-    import subprocess
-
-    from orchestration.project import DBT_PROJECT_DIR, dbt_executable
-
-    load_working(working, say)
-    command = [
-        dbt_executable(), "build", "--target", "postgres",
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(target_path), "--log-path", str(target_path),
-        *extra_args,
-    ]  # fmt: skip
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    result = subprocess.run(
-        command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        tail = "\n".join(result.stdout.splitlines()[-30:])
-        raise PostgresError(f"dbt build on PostgreSQL failed (exit {result.returncode}):\n{tail}")
-    say("dbt build on PostgreSQL: " + (result.stdout.strip().splitlines() or ["done"])[-1])
-
-
 # --- publishing and the BI role -----------------------------------------------------------
 
 PUBLISHED_SCHEMAS = ("metrics", "quality")

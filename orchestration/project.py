@@ -60,16 +60,22 @@ def _newest_input() -> float:
     return max(path.stat().st_mtime for path in dbt_input_files())
 
 
-def _prepare(target: Path) -> None:
+def write_generated_seeds() -> list[str]:
+    """Write the seeds generated from the project's YAML (the shared MQL/SQL definition,
+    the KPI trees) where they changed; returns a message per tree file left out."""
     from orchestration.kpi_tree import write_seed as write_tree_seed
     from orchestration.lead_definitions import write_seeds
 
+    write_seeds()
+    return write_tree_seed()
+
+
+def _prepare(target: Path) -> None:
     # Runs keep dbt's per-run artifacts in the warehouse's work folder; older versions
     # left one target folder per run here (kpi_dbt_assets-<run>-<id>, ~30 MB each).
     for stale in target.glob("kpi_dbt_assets-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    write_seeds()  # the seeds dbt reads the shared MQL/SQL definition from (when changed)
-    for message in write_tree_seed():  # and the KPI trees
+    for message in write_generated_seeds():
         print(message, file=sys.stderr)
     manifest = dbt_project.manifest_path
     if manifest.exists() and manifest.stat().st_mtime >= _newest_input():

@@ -149,6 +149,29 @@ def _context(data_docs: Path):
     return context
 
 
+def _per_lead_batch(context, working: Path, definitions: LeadDefinitions, config):
+    """The batch the suite validates, and its run parameters: on PostgreSQL a query asset
+    of Great Expectations' PostgreSQL datasource (the expectations run as SQL on the
+    server); on DuckDB the same query's result as a dataframe."""
+    if warehouse_target() == "postgres":
+        from orchestration.postgres import sqlalchemy_url
+
+        source = context.data_sources.add_postgres(
+            "working_warehouse", connection_string=sqlalchemy_url()
+        )
+        asset = source.add_query_asset(RULE_RESULTS_MODEL, query=rule_columns_sql(definitions))
+        return asset.add_batch_definition_whole_table("per_lead"), None
+    con = duckdb.connect(str(working), read_only=True, config=config or {})
+    try:
+        frame = lead_rule_columns(con, definitions)
+    finally:
+        con.close()
+    asset = context.data_sources.add_pandas("working_warehouse").add_dataframe_asset(
+        RULE_RESULTS_MODEL
+    )
+    return asset.add_batch_definition_whole_dataframe("per_lead"), {"dataframe": frame}
+
+
 def validate(
     working: Path,
     data_docs: Path,
@@ -161,17 +184,8 @@ def validate(
     _quiet_gx()
     import great_expectations as gx
 
-    on_postgres = warehouse_target() == "postgres"
-    if not on_postgres:
-        con = duckdb.connect(str(working), read_only=True, config=config or {})
-        try:
-            rule_columns = lead_rule_columns(con, definitions)
-        finally:
-            con.close()
-
     context = _context(data_docs)
-    if not on_postgres:
-        source = context.data_sources.add_pandas("working_warehouse")
+    batch, parameters = _per_lead_batch(context, working, definitions, config)
     suite = context.suites.add(gx.ExpectationSuite(name=LEAD_SUITE))
     for rule in definitions.rules:
         suite.add_expectation(
@@ -190,20 +204,6 @@ def validate(
                 meta={"name": check.name, "severity": check.severity},
             )
         )
-    if on_postgres:
-        # Great Expectations' own SQL datasource: the expectations run as SQL on the server.
-        from orchestration.postgres import sqlalchemy_url
-
-        source = context.data_sources.add_postgres(
-            "working_warehouse", connection_string=sqlalchemy_url()
-        )
-        asset = source.add_query_asset(RULE_RESULTS_MODEL, query=rule_columns_sql(definitions))
-        batch = asset.add_batch_definition_whole_table("per_lead")
-        parameters = None
-    else:
-        asset = source.add_dataframe_asset(RULE_RESULTS_MODEL)
-        batch = asset.add_batch_definition_whole_dataframe("per_lead")
-        parameters = {"dataframe": rule_columns}
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=LEAD_SUITE, data=batch, suite=suite)
     )

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import WarehousePaths
 from tests.conftest import EXAMPLES, REPO, query
 from tests.postgres_server import bin_dir, start_temporary
 
@@ -51,13 +50,12 @@ def server():
 
 @pytest.fixture(scope="module")
 def built(server, pipeline_runs, tmp_path_factory) -> dict[str, tuple[Path, str]]:
-    """Per landing folder: DuckDB's published file, and the PostgreSQL database the same
-    landing files were built and published in: the hand-built set by a whole
-    `kpitree run --target postgres` (ingest, copy, build, checks, publish), the worked
-    examples by the copy and the build alone (with the unit tests once)."""
+    """Per landing folder: DuckDB's published file, and the PostgreSQL database where
+    `kpitree run --target postgres` (ingest, copy, build, checks, publish) published the
+    same landing files."""
     import psycopg2
 
-    from orchestration.postgres import build, grant_bi_role, publish
+    from orchestration.postgres import grant_bi_role
     from orchestration.runner import run_pipeline
 
     databases = {}
@@ -71,25 +69,38 @@ def built(server, pipeline_runs, tmp_path_factory) -> dict[str, tuple[Path, str]
         with pytest.MonkeyPatch.context() as patch:
             for key, value in {**server.env(), "PGDATABASE": database}.items():
                 patch.setenv(key, value)
-            if name == "handbuilt":
-                patch.setenv("KPITREE_TARGET", "postgres")
-                grant_bi_role()
-                outcome = run_pipeline(
-                    landing, tmp_path_factory.mktemp("run") / "kpitree.duckdb", say=lambda _: None
-                )
-                assert outcome.success and outcome.was_published, outcome.error
-                assert not outcome.published.exists()  # published on the server only
-            else:
-                args = () if name == "t1" else ("--exclude-resource-type", "unit_test")
-                build(
-                    WarehousePaths(published).working,
-                    tmp_path_factory.mktemp(f"dbt-{name}"),
-                    extra_args=args,
-                )
-                grant_bi_role()
-                publish()
+            patch.setenv("KPITREE_TARGET", "postgres")
+            grant_bi_role()
+            outcome = run_pipeline(
+                landing, tmp_path_factory.mktemp(name) / "kpitree.duckdb", say=lambda _: None
+            )
+            assert outcome.success and outcome.was_published, outcome.error
+            assert not outcome.published.exists()  # published on the server only
         databases[name] = (published, database)
     return databases
+
+
+def test_the_dbt_unit_tests_pass_on_postgresql(server, built, tmp_path) -> None:
+    """The hand-computed unit tests, on the server (a run leaves them to `make test`)."""
+    import subprocess
+
+    from orchestration.project import DBT_PROJECT_DIR, dbt_executable
+
+    _, database = built["handbuilt"]
+    result = subprocess.run(
+        [
+            dbt_executable(), "test", "--target", "postgres", "--select", "test_type:unit",
+            "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(tmp_path), "--log-path", str(tmp_path),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, **server.env(), "PGDATABASE": database},
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "ERROR=0" in result.stdout and "PASS=0" not in result.stdout
 
 
 def _connect(server, database: str) -> dict:

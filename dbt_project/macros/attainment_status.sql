@@ -83,3 +83,15 @@
         else 'off_track'
     end
 {%- endmacro %}
+
+{#- Projected in percent of target on one scale where higher is better:
+    100 x projected / target, mirrored around 100 % for lower-is-better the
+    way the thresholds above are (200 - that); NULL when the target is 0. -#}
+{% macro standing_pct(projected, target, direction) -%}
+    case
+        when {{ target }} = 0 then null
+        when {{ direction }} = 'lower_is_better'
+            then 200 - 100.0 * {{ projected }} / {{ target }}
+        else 100.0 * {{ projected }} / {{ target }}
+    end
+{%- endmacro %}

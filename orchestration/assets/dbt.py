@@ -29,9 +29,7 @@ from orchestration.build_state import (
     last_published,
     record_pending,
 )
-from orchestration.kpi_tree import write_seed as write_tree_seed
-from orchestration.lead_definitions import write_seeds
-from orchestration.project import dbt_project, prepared_manifest
+from orchestration.project import dbt_project, prepared_manifest, write_generated_seeds
 from orchestration.resources import KpitreeResource
 from orchestration.settings import dbt_vars_override, warehouse_target
 from orchestration.workfiles import make_private
@@ -167,10 +165,9 @@ def build_dbt_assets() -> AssetsDefinition:
 def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, kpitree: KpitreeResource):
     """``dbt build`` without unit tests, its events turned into Dagster's, with progress;
     nothing at all when nothing changed since the last publish (orchestration.build_state)."""
-    # The shared MQL/SQL definition reaches dbt as seeds written from its one file.
-    write_seeds()
-    # So do the KPI trees; a tree file that fails the SMART check is left out, and said.
-    for message in write_tree_seed():
+    # The shared MQL/SQL definition and the KPI trees reach dbt as seeds written from
+    # their files; a tree file that fails the SMART check is left out, and said.
+    for message in write_generated_seeds():
         context.log.warning(message)
     paths = kpitree.paths
     inputs = current_inputs(paths)

@@ -7,9 +7,8 @@
     macros/judge_targets.sql judges them (the same as kpi_attainment),
     company-wide (dimension all).
 
-    standing_pct puts every direction on one scale, higher is better: the
-    projection in percent of target, mirrored around 100 % for a
-    lower-is-better KPI as the thresholds are (200 - that). The weakest node
+    standing_pct puts every direction on one scale, higher is better
+    (macros/attainment_status.sql: standing_pct, beside the thresholds). The weakest node
     of a tree and month is the one with the lowest standing_pct (the first
     in the file on a tie), and so is the weakest of each owner department.
 #}
@@ -70,12 +69,9 @@ in_view as (
     select
         views.view_month,
         judged.*,
-        case
-            when judged.target_value = 0 then null
-            when judged.direction = 'lower_is_better'
-                then 200 - 100.0 * judged.projected / judged.target_value
-            else 100.0 * judged.projected / judged.target_value
-        end as standing_pct
+        {{ standing_pct(
+            'judged.projected', 'judged.target_value', 'judged.direction'
+        ) }} as standing_pct
     from views
     inner join judged
         on

@@ -22,7 +22,7 @@ help:
 	@echo "make lint       ruff check + format check, sqlfluff lint"
 	@echo "make format     ruff format + fix, sqlfluff fix"
 	@echo "make bench      time full, nothing-new and one-day runs at 10x and 100x beside DuckDB's floor,"
-	@echo "                and at 10x on a throw-away PostgreSQL server"
+	@echo "                and at 10x on a throw-away PostgreSQL server and on local Spark"
 	@echo "make clean      remove var/ and dbt artifacts (keeps .venv)"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -44,21 +44,22 @@ export KPITREE_DUCKDB14_PYTHON := $(CURDIR)/$(VENV_DUCKDB14)/bin/python
 
 # What the tests need from the OS: the dashboard tests drive its Chromium (Playwright cannot
 # download its own here) and take screenshots, which need a Japanese font; the PostgreSQL
-# tests start a throw-away server from its postgresql package. Installed with apt when
-# missing and run as root (CI); otherwise the command to run is printed and those tests are
-# skipped.
+# tests start a throw-away server from its postgresql package; the Spark tests need Java.
+# Installed with apt when missing and run as root (CI); otherwise the command to run is
+# printed and those tests are skipped.
 os-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null \
 		|| missing="$$missing postgresql"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing$$missing (apt)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	else echo "the dashboard and PostgreSQL tests need: sudo apt-get install$$missing"; fi
+	else echo "the dashboard, PostgreSQL and Spark tests need: sudo apt-get install$$missing"; fi
 
 # Dagster reads dbt's manifest, and dbt the seeds written from the shared MQL/SQL
 # definition; a fresh clone has neither. This writes both; dbt parses again only when a
@@ -110,7 +111,7 @@ dbt-build-then-serial-tests: dbt-build
 	$(PYTEST_SERIAL)
 
 bench: manifest
-	$(BIN)/python benchmarks/run.py --postgres 10
+	$(BIN)/python benchmarks/run.py --postgres 10 --spark 10
 
 clean:
 	rm -rf var dbt_project/target dbt_project/logs $(VENV_DUCKDB14)

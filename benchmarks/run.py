@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -296,11 +297,16 @@ def bench(scale: int, root: Path) -> ScaleResult:
     return result
 
 
-@dataclass
-class PostgresResult:
-    """The same nights with ``--target postgres`` on a throw-away local server (the
-    server's own memory is not in the peak: it is not in the run's process tree)."""
+ENGINE_LABELS = {"postgres": "PostgreSQL (local server)", "spark": "Spark (local session)"}
 
+
+@dataclass
+class EngineResult:
+    """The same nights with ``--target postgres`` on a throw-away local server (the
+    server's own memory is not in the peak: it is not in the run's process tree) or with
+    ``--target spark`` on a local PySpark (its JVMs are in the tree)."""
+
+    target: str
     scale: int
     full: Measured | None = None
     nothing_new: Measured | None = None
@@ -308,60 +314,62 @@ class PostgresResult:
     day_rows: int = 0
 
 
-def bench_postgres(scale: int, root: Path) -> PostgresResult:
-    sys.path.insert(0, str(REPO))  # the throw-away server the tests use
-    from tests.postgres_server import start_temporary
-
-    _say(f"scale {scale} on PostgreSQL")
+def bench_target(target: str, scale: int, root: Path) -> EngineResult:
+    _say(f"scale {scale} on {ENGINE_LABELS[target]}")
     folder = root / f"scale-{scale}"
     folder.mkdir(parents=True, exist_ok=True)
     base, _ = base_landing(folder, scale)
-    landing, runs = folder / "landing-postgres", folder / "run-postgres"
+    landing, runs = folder / f"landing-{target}", folder / f"run-{target}"
     for stale in (landing, runs):
         shutil.rmtree(stale, ignore_errors=True)
     shutil.copytree(base, landing, copy_function=os.link)
-    server = start_temporary()
-    try:
-        env = {"KPITREE_NOW": BENCH_CLOCK, "KPITREE_TARGET": "postgres", **server.env()}
-        run = _kpitree(
-            "run", "--landing", str(landing), "--warehouse", str(runs / "kpitree.duckdb")
-        )
-        result = PostgresResult(scale=scale)
+    env = {"KPITREE_NOW": BENCH_CLOCK, "KPITREE_TARGET": target}
+    run = _kpitree("run", "--landing", str(landing), "--warehouse", str(runs / "kpitree.duckdb"))
+    result = EngineResult(target=target, scale=scale)
+    with ExitStack() as stack:
+        if target == "postgres":
+            sys.path.insert(0, str(REPO))  # the throw-away server the tests use
+            from tests.postgres_server import start_temporary
+
+            server = start_temporary()
+            stack.callback(server.stop)
+            env.update(server.env())
         result.full = measure(run, env)
         _say(f"  full run            {result.full.seconds:8.1f} s  peak {_gib(result.full)}")
         _later_nights(result, run, env, landing)
-    finally:
-        server.stop()
     return result
 
 
-def postgres_table(results: list[ScaleResult], postgres: PostgresResult) -> str:
-    """DuckDB and PostgreSQL side by side at one scale."""
-    duck = next((r for r in results if r.scale == postgres.scale), None)
+def engines_table(results: list[ScaleResult], engines: list[EngineResult]) -> str:
+    """DuckDB beside the other targets, one table per scale."""
+    tables = []
+    for scale in sorted({engine.scale for engine in engines}):
+        duck = next((r for r in results if r.scale == scale), None)
+        others = [engine for engine in engines if engine.scale == scale]
 
-    def seconds(step: Measured | None) -> str:
-        return f"{step.seconds:.1f} s" if step else "-"
+        def seconds(step: Measured | None) -> str:
+            return f"{step.seconds:.1f} s" if step else "-"
 
-    lines = [
-        f"| scale {postgres.scale} | DuckDB (embedded) | PostgreSQL (local server) |",
-        "|---|---|---|",
-    ]
-    for label, attribute in (
-        ("full run", "full"),
-        ("run with nothing new", "nothing_new"),
-        ("one more day: run", "one_day"),
-    ):
-        duck_step = getattr(duck, attribute) if duck else None
-        lines.append(
-            f"| {label} | {seconds(duck_step)} | {seconds(getattr(postgres, attribute))} |"
-        )
-    peaks = [step.peak_bytes for step in (postgres.full, postgres.one_day) if step]
-    duck_peak = f"{duck.peak_bytes / GIB:.2f} GiB" if duck else "-"
-    lines.append(
-        f"| peak memory (run's process tree) | {duck_peak} | "
-        f"{max(peaks) / GIB:.2f} GiB (without the server) |"
-    )
-    return "\n".join(lines)
+        header = " | ".join(ENGINE_LABELS[engine.target] for engine in others)
+        lines = [f"| scale {scale} | DuckDB (embedded) | {header} |"]
+        lines.append("|---" * (2 + len(others)) + "|")
+        for label, attribute in (
+            ("full run", "full"),
+            ("run with nothing new", "nothing_new"),
+            ("one more day: run", "one_day"),
+        ):
+            duck_step = getattr(duck, attribute) if duck else None
+            cells = " | ".join(seconds(getattr(engine, attribute)) for engine in others)
+            lines.append(f"| {label} | {seconds(duck_step)} | {cells} |")
+        peaks = []
+        for engine in others:
+            steps = [s.peak_bytes for s in (engine.full, engine.one_day) if s]
+            note = " (without the server)" if engine.target == "postgres" else ""
+            peaks.append(f"{max(steps) / GIB:.2f} GiB{note}" if steps else "-")
+        duck_peak = f"{duck.peak_bytes / GIB:.2f} GiB" if duck else "-"
+        lines.append(f"| peak memory (run's process tree) | {duck_peak} | {' | '.join(peaks)} |")
+        tables.append("\n".join(lines))
+    return "\n\n".join(tables)
 
 
 def _gib(step: Measured | None) -> str:
@@ -458,6 +466,13 @@ def main(argv: list[str]) -> int:
         "local PostgreSQL server (needs the postgresql package; `make bench` uses 10)",
     )
     parser.add_argument(
+        "--spark",
+        type=int,
+        metavar="SCALE",
+        help="also time the nights at this scale with --target spark on a local PySpark "
+        "(needs Java 17+; `make bench` uses 10)",
+    )
+    parser.add_argument(
         "--folder",
         type=Path,
         default=REPO / "var" / "bench",
@@ -471,24 +486,25 @@ def main(argv: list[str]) -> int:
         except RuntimeError as error:
             _say(f"scale {scale} FAILED: {error}")
             return 1
-    postgres = None
-    if args.postgres:
+    engines = []
+    for target, scale in (("postgres", args.postgres), ("spark", args.spark)):
+        if not scale:
+            continue
         try:
-            postgres = bench_postgres(args.postgres, args.folder.resolve())
+            engines.append(bench_target(target, scale, args.folder.resolve()))
         except (RuntimeError, subprocess.CalledProcessError) as error:
-            _say(f"scale {args.postgres} on PostgreSQL FAILED: {error}")
+            _say(f"scale {scale} on {ENGINE_LABELS[target]} FAILED: {error}")
             return 1
     print()
     print(f"machine: {machine()}")
     print()
     print(table(results))
-    if postgres:
+    if engines:
         print()
-        print(postgres_table(results, postgres))
+        print(engines_table(results, engines))
     out = args.folder / "results.json"
     report = {"machine": machine(), "results": [asdict(r) for r in results]}
-    if postgres:
-        report["postgres"] = asdict(postgres)
+    report["engines"] = [asdict(engine) for engine in engines]
     out.write_text(json.dumps(report, indent=2))
     return 0
 

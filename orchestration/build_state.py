@@ -78,7 +78,7 @@ def current_inputs(paths: WarehousePaths) -> BuildInputs:
         data = data_fingerprint(con)
     finally:
         con.close()
-    # Built for another target (DuckDB, PostgreSQL): nothing there to continue from.
+    # Built for another target (DuckDB, PostgreSQL, Spark): nothing there to continue from.
     return BuildInputs(code=f"{warehouse_target()}:{code_fingerprint()}", data=data)
 
 
@@ -92,8 +92,9 @@ def _published(paths: WarehousePaths) -> Path:
 
 def last_published(paths: WarehousePaths) -> BuildInputs | None:
     """The inputs of the build now published, if that file is there and readable (on
-    PostgreSQL the published schemas live on the server; the record says what they hold)."""
-    if warehouse_target() == "duckdb" and not paths.published.exists():
+    PostgreSQL the published schemas live on the server; the record says what they hold;
+    Spark publishes the DuckDB file too)."""
+    if warehouse_target() != "postgres" and not paths.published.exists():
         return None
     try:
         return BuildInputs(**json.loads(_published(paths).read_text(encoding="utf-8")))

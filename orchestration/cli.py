@@ -91,11 +91,13 @@ def check_landing(landing: Path) -> None:
 def check_settings() -> None:
     """Exit 2 when a setting from the environment cannot be used (e.g. KPITREE_NOW)."""
     from orchestration.settings import time_bounds
+    from orchestration.spark import SparkUnavailable, check_available
 
     try:
         time_bounds()
-        warehouse_target()
-    except ValueError as error:
+        if warehouse_target() == "spark":
+            check_available()
+    except (ValueError, SparkUnavailable) as error:
         _usage_error(str(error))
 
 
@@ -229,10 +231,12 @@ def run(
         None,
         "--target",
         help="Where the models build and the metrics are published: `duckdb` (default: "
-        "KPITREE_TARGET or duckdb; the published file) or `postgres` (the server libpq's "
+        "KPITREE_TARGET or duckdb; the published file), `postgres` (the server libpq's "
         "PGHOST, PGPORT, PGUSER, PGDATABASE and ~/.pgpass name: metrics and quality swapped "
-        "in atomically; the landing files are still checked in the working DuckDB file). "
-        "See docs/postgres.md.",
+        "in atomically; docs/postgres.md) or `spark` (dbt-spark on a local PySpark, Java 17+: "
+        "published as a Parquet version behind `<name>_parquet/CURRENT` and as the DuckDB "
+        "file; docs/spark.md). The landing files are always checked in the working DuckDB "
+        "file.",
     ),
 ) -> None:
     """Run the pipeline once: ingest new files, dbt build, checks, publish.

@@ -11,7 +11,12 @@ from dagster import ConfigurableResource, InitResourceContext
 from pydantic import Field
 
 from orchestration.lock import warehouse_lock
-from orchestration.settings import WarehousePaths, duckdb_settings, reporting_timezone
+from orchestration.settings import (
+    WarehousePaths,
+    duckdb_settings,
+    reporting_timezone,
+    warehouse_target,
+)
 from orchestration.workfiles import clear_run_leftovers, private_files
 
 
@@ -85,6 +90,13 @@ class KpitreeResource(ConfigurableResource):
                 for name, value in duckdb_settings(self.paths).items()
             },
         }
+        if warehouse_target() == "spark":
+            # The spark profile's folders and the tables its landing hook declares.
+            from orchestration.spark import dbt_environment, landed_folder, landed_tables
+
+            names.update(dbt_environment(self.paths.workdir))
+            landed = landed_folder(self.paths.workdir)
+            names["KPITREE_SPARK_LANDED_TABLES"] = landed_tables(landed) if landed.is_dir() else ""
         saved = {name: os.environ.get(name) for name in names}
         os.environ.update(names)
         try:

@@ -19,6 +19,14 @@ environment variables override them for a deployment.
 | KPITREE_DUCKDB_THREADS | the number of cores | DuckDB's worker threads |
 | KPITREE_ALERTS | (none) | the alert channels file (docs/alerts.md); unset: alerts stay in
   ``metrics.kpi_alerts`` and are sent nowhere |
+| KPITREE_TARGET | duckdb | where the models build: duckdb, postgres (docs/postgres.md) or
+  spark (docs/spark.md); `kpitree run --target` sets it |
+| KPITREE_SPARK_CORES | all | the local Spark's cores (``local[N]``) |
+| KPITREE_SPARK_DRIVER_MEMORY | 2g | the memory of dbt's local Spark (its JVM heap) |
+| KPITREE_SPARK_SHUFFLE_PARTITIONS | 4 | Spark's partitions after a shuffle (its default, 200,
+  is for a cluster) |
+| KPITREE_SPARK_LANDED | <work>/spark/landed | where the landed rows go as Parquet for Spark
+  (a folder a cluster can read, for a remote Spark) |
 """
 
 from __future__ import annotations
@@ -62,13 +70,14 @@ def default_warehouse() -> Path:
     return Path(os.environ.get("KPITREE_WAREHOUSE", "var/kpitree.duckdb")).resolve()
 
 
-TARGETS = ("duckdb", "postgres")
+TARGETS = ("duckdb", "postgres", "spark")
 
 
 def warehouse_target() -> str:
     """Where the models build and the metrics are published: ``duckdb`` (the embedded
-    default, the published file) or ``postgres`` (the server libpq's PG* variables name),
-    from ``KPITREE_TARGET`` (`kpitree run --target` sets it)."""
+    default, the published file), ``postgres`` (the server libpq's PG* variables name) or
+    ``spark`` (dbt-spark on a local PySpark; published as Parquet versions and the DuckDB
+    file), from ``KPITREE_TARGET`` (`kpitree run --target` sets it)."""
     value = (os.environ.get("KPITREE_TARGET") or "duckdb").strip().lower()
     if value not in TARGETS:
         raise ValueError(f"KPITREE_TARGET={value!r}: use one of {', '.join(TARGETS)}")

@@ -86,14 +86,14 @@ def _sql_name(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _per_lead_sql(definitions: LeadDefinitions) -> str:
-    """The rule results pivoted: one row per lead, one column per rule."""
+def _per_lead_sql(definitions: LeadDefinitions, table: str) -> str:
+    """The rule results of ``table`` pivoted: one row per lead, one column per rule."""
     pivoted = ", ".join(
         f"bool_or(is_violation) filter (where rule = {_sql_text(rule.name)}) "
         f"as {_sql_name(rule.column)}"
         for rule in definitions.rules
     )
-    return f"select {pivoted} from {RULE_RESULTS_TABLE} group by lead_id"
+    return f"select {pivoted} from {table} group by lead_id"
 
 
 def lead_rule_columns(con: duckdb.DuckDBPyConnection, definitions: LeadDefinitions) -> pd.DataFrame:
@@ -106,11 +106,11 @@ def lead_rule_columns(con: duckdb.DuckDBPyConnection, definitions: LeadDefinitio
     return frame
 
 
-def rule_columns_sql(definitions: LeadDefinitions) -> str:
-    """The per-lead columns the suite validates, as one SQL query DuckDB and PostgreSQL
-    both run: a column per rule (NULL outside its population, or undecided), and per drift
-    check whether the lead breaks any of its rules (NULL when it is in none of their
-    populations)."""
+def rule_columns_sql(definitions: LeadDefinitions, table: str = RULE_RESULTS_TABLE) -> str:
+    """The per-lead columns the suite validates, as one SQL query DuckDB, PostgreSQL and
+    Spark run (on ``table``, the rule results): a column per rule (NULL outside its
+    population, or undecided), and per drift check whether the lead breaks any of its
+    rules (NULL when it is in none of their populations)."""
     checks = []
     for check in definitions.checks:
         names = [_sql_name(definitions.rule(name).column) for name in check.rules]
@@ -120,7 +120,8 @@ def rule_columns_sql(definitions: LeadDefinitions) -> str:
             f"case when {in_population} then {breaks_any} end as {_sql_name(check.column)}"
         )
     rules = ", ".join(_sql_name(rule.column) for rule in definitions.rules)
-    return f"select {rules}, {', '.join(checks)} from ({_per_lead_sql(definitions)}) as per_lead"
+    per_lead = _per_lead_sql(definitions, table)
+    return f"select {rules}, {', '.join(checks)} from ({per_lead}) as per_lead"
 
 
 def _quiet_gx() -> None:
@@ -152,7 +153,8 @@ def _context(data_docs: Path):
 def _per_lead_batch(context, working: Path, definitions: LeadDefinitions, config):
     """The batch the suite validates, and its run parameters: on PostgreSQL a query asset
     of Great Expectations' PostgreSQL datasource (the expectations run as SQL on the
-    server); on DuckDB the same query's result as a dataframe."""
+    server); on Spark the same query as a Spark DataFrame of its Spark datasource (the
+    expectations run in Spark); on DuckDB the query's result as a pandas dataframe."""
     if warehouse_target() == "postgres":
         from orchestration.postgres import sqlalchemy_url
 
@@ -161,6 +163,16 @@ def _per_lead_batch(context, working: Path, definitions: LeadDefinitions, config
         )
         asset = source.add_query_asset(RULE_RESULTS_MODEL, query=rule_columns_sql(definitions))
         return asset.add_batch_definition_whole_table("per_lead"), None
+    if warehouse_target() == "spark":
+        from orchestration.spark import rule_results_frame
+
+        frame = rule_results_frame(
+            working.parent, RULE_RESULTS_MODEL, lambda view: rule_columns_sql(definitions, view)
+        )
+        asset = context.data_sources.add_spark("working_warehouse").add_dataframe_asset(
+            RULE_RESULTS_MODEL
+        )
+        return asset.add_batch_definition_whole_dataframe("per_lead"), {"dataframe": frame}
     con = duckdb.connect(str(working), read_only=True, config=config or {})
     try:
         frame = lead_rule_columns(con, definitions)

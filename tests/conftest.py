@@ -12,6 +12,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -63,6 +64,36 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def assert_same_rows(expected: list[tuple], actual: list[tuple], label: str) -> None:
+    """The same rows in any order (another engine's output against DuckDB's): numbers
+    within a relative 1e-9, NULLs equal, timestamps with a zone compared as UTC instants."""
+
+    def plain(value):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.timestamp()
+        return value
+
+    def ordered(rows: list[tuple]) -> list[tuple]:
+        return sorted(
+            (tuple(plain(v) for v in row) for row in rows),
+            key=lambda row: tuple((v is None, str(v)) for v in row),
+        )
+
+    def same(a, b) -> bool:
+        if isinstance(a, float) or isinstance(b, float):
+            if a is None or b is None:
+                return a is b
+            return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+        return a == b
+
+    expected, actual = ordered(expected), ordered(actual)
+    assert len(actual) == len(expected), f"{label}: {len(actual)} rows, expected {len(expected)}"
+    for want, got in zip(expected, actual, strict=True):
+        assert all(same(a, b) for a, b in zip(want, got, strict=True)), (
+            f"{label}:\n  expected (DuckDB) {want}\n  actual           {got}"
+        )
 
 
 def expected_rows(path: Path) -> list[dict[str, str]]:

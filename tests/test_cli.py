@@ -32,6 +32,23 @@ def test_run_with_a_missing_landing_folder_is_a_usage_error(tmp_path: Path) -> N
     assert "does not exist" in result.output
 
 
+def test_an_unknown_target_or_spark_without_java_is_a_usage_error(tmp_path: Path) -> None:
+    """Found before any work, with what to do: the targets there are; Java to install."""
+    landing = tmp_path / "landing"
+    (landing / "leads").mkdir(parents=True)
+    warehouse = str(tmp_path / "kpitree.duckdb")
+    args = ["run", "--landing", str(landing), "--warehouse", warehouse]
+    # The command sets KPITREE_TARGET for the run; named here, the runner restores it.
+    result = runner.invoke(app, [*args, "--target", "snowflake"], env={"KPITREE_TARGET": ""})
+    assert result.exit_code == 2
+    assert "duckdb, postgres, spark" in result.output
+    no_java = {"PATH": str(tmp_path), "JAVA_HOME": "", "KPITREE_TARGET": ""}  # no java on PATH
+    result = runner.invoke(app, [*args, "--target", "spark"], env=no_java)
+    assert result.exit_code == 2
+    assert "Java 17" in result.output and "openjdk-17-jre-headless" in result.output
+    assert not (tmp_path / "kpitree_work").exists()
+
+
 def test_a_failed_step_is_named_with_its_error_and_log_and_exits_1(
     tmp_path: Path, monkeypatch, pipeline_runs
 ) -> None:

@@ -9,14 +9,12 @@ published schemas and nothing else. The server is a throw-away cluster from the 
 
 from __future__ import annotations
 
-import math
 import os
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, REPO, query
+from tests.conftest import EXAMPLES, REPO, assert_same_rows, query
 from tests.postgres_server import bin_dir, start_temporary
 
 pytestmark = pytest.mark.pipeline
@@ -107,28 +105,6 @@ def _connect(server, database: str) -> dict:
     return {"host": server.host, "port": server.port, "user": server.user, "dbname": database}
 
 
-def _rows(rows: list[tuple]) -> list[tuple]:
-    """Rows in one order, timestamps as UTC instants."""
-
-    def plain(value):
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.timestamp()
-        return value
-
-    return sorted(
-        (tuple(plain(v) for v in row) for row in rows),
-        key=lambda row: tuple((v is None, str(v)) for v in row),
-    )
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) or isinstance(b, float):
-        if a is None or b is None:
-            return a is b
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
-    return a == b
-
-
 @pytest.mark.parametrize("name", list(LANDINGS))
 @pytest.mark.parametrize("table", list(TABLES))
 def test_postgresql_publishes_the_rows_duckdb_publishes(server, built, name, table) -> None:
@@ -139,21 +115,17 @@ def test_postgresql_publishes_the_rows_duckdb_publishes(server, built, name, tab
         column for (column,) in query(published, f"select column_name from (describe {table})")
     ]
     listed = ", ".join(columns)
-    duckdb_rows = _rows(query(published, f"select {listed} from {table}"))
+    duckdb_rows = query(published, f"select {listed} from {table}")
     con = psycopg2.connect(**_connect(server, database))
     try:
         cursor = con.cursor()
         cursor.execute(f"select {listed} from {table}")
-        postgres_rows = _rows(cursor.fetchall())
+        postgres_rows = cursor.fetchall()
     finally:
         con.close()
-    assert len(postgres_rows) == len(duckdb_rows)
     if table != "quality.lead_definition_violations":
         assert duckdb_rows, f"{name}: {table} has rows to compare"
-    for duck_row, pg_row in zip(duckdb_rows, postgres_rows, strict=True):
-        assert all(_same(a, b) for a, b in zip(duck_row, pg_row, strict=True)), (
-            f"{name} {table}:\n  duckdb     {duck_row}\n  postgresql {pg_row}"
-        )
+    assert_same_rows(duckdb_rows, postgres_rows, f"{name} {table} on PostgreSQL")
 
 
 def _sql(server, database: str, sql: str, user: str | None = None) -> list[tuple]:

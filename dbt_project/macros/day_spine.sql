@@ -14,3 +14,14 @@
         interval '1 day'
     ) as spine (date_day)
 {%- endmacro %}
+
+{#- Spark: the days of sequence(), one row each (a lateral generator). -#}
+{% macro spark__day_spine(start_date, end_date) -%}
+    lateral explode(
+        sequence(
+            cast({{ start_date }} as date),
+            cast({{ end_date }} as date),
+            interval 1 day
+        )
+    ) as spine (date_day)
+{%- endmacro %}

@@ -33,6 +33,11 @@
     format('{:,.{{ decimals }}f}', {{ value }})
 {%- endmacro %}
 
+{#- format_number rounds half to even, as DuckDB's format does. -#}
+{% macro spark__format_decimal(value, decimals) -%}
+    format_number({{ value }}, {{ decimals }})
+{%- endmacro %}
+
 {% macro postgres__format_decimal(value, decimals) -%}
     to_char(
         {{ value }},
@@ -61,6 +66,23 @@
             || '-' || cast(month({{ period_start }}) + 2 as varchar) || '月'
         when 'fiscal_year'
             then cast(year({{ period_start }}) as varchar) || '年度'
+    end
+{%- endmacro %}
+
+{#- Spark: date_format patterns (letters other than a-z and A-Z are
+    written as they are); yearofweek is the ISO week's year. -#}
+{% macro spark__period_label_ja(grain, period_start) -%}
+    case {{ grain }}
+        when 'day' then date_format({{ period_start }}, 'yyyy年M月d日')
+        when 'week'
+            then cast(extract(yearofweek from {{ period_start }}) as string)
+            || '年 第' || cast(weekofyear({{ period_start }}) as string) || '週'
+        when 'month' then date_format({{ period_start }}, 'yyyy年M月')
+        when 'quarter'
+            then date_format({{ period_start }}, 'yyyy年M')
+            || '-' || cast(month({{ period_start }}) + 2 as string) || '月'
+        when 'fiscal_year'
+            then cast(year({{ period_start }}) as string) || '年度'
     end
 {%- endmacro %}
 

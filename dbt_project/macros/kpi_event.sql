@@ -5,7 +5,7 @@
     for a sum; distinct_key only for measures that count distinct things).
 #}
 {% macro kpi_event(measure, event_at, value='1.0', distinct_key='null') -%}
-    cast('{{ measure }}' as varchar) as measure_name,
+    cast('{{ measure }}' as {{ dbt.type_string() }}) as measure_name,
     cast({{ event_at }} as timestamp) as event_at,
     kpi_department as department,
     kpi_team as team,
@@ -13,7 +13,7 @@
     kpi_lead_source as lead_source,
     kpi_segment as segment,
     cast({{ value }} as {{ type_double() }}) as value,
-    cast({{ distinct_key }} as varchar) as distinct_key
+    cast({{ distinct_key }} as {{ dbt.type_string() }}) as distinct_key
 {%- endmacro %}
 
 {#
@@ -41,15 +41,15 @@
     {%- endif -%}
     select
         {{ relation }}.*,
-        cast({{ relation ~ '.' ~ owner_id if has_owner else 'null' }} as varchar)
+        cast({{ relation ~ '.' ~ owner_id if has_owner else 'null' }} as {{ dbt.type_string() }})
             as kpi_owner_id,
-        cast({{ 'record_owner.department' if has_owner else 'null' }} as varchar)
+        cast({{ 'record_owner.department' if has_owner else 'null' }} as {{ dbt.type_string() }})
             as kpi_department,
-        cast({{ 'record_owner.team' if has_owner else 'null' }} as varchar)
+        cast({{ 'record_owner.team' if has_owner else 'null' }} as {{ dbt.type_string() }})
             as kpi_team,
-        cast({{ 'record_lead.lead_source' if has_lead else 'null' }} as varchar)
+        cast({{ 'record_lead.lead_source' if has_lead else 'null' }} as {{ dbt.type_string() }})
             as kpi_lead_source,
-        cast({{ 'record_account.segment' if accounts else 'null' }} as varchar)
+        cast({{ 'record_account.segment' if accounts else 'null' }} as {{ dbt.type_string() }})
             as kpi_segment
     from {{ relation }}
     {% if has_owner -%}

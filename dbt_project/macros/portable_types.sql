@@ -5,6 +5,11 @@
                     PostgreSQL (which has no `double`). In YAML (contracts,
                     seeds) the type is spelled `float8`, a name DuckDB and
                     PostgreSQL both know.
+    type_timestamptz()
+                    the instant: `timestamptz` on DuckDB and PostgreSQL,
+                    `timestamp` on Spark (an instant, shown in the session's
+                    UTC). Text is dbt.type_string() (PostgreSQL has no
+                    `string`, Spark no varchar without a length).
     try_cast_to(expression, type)
                     the cast, or NULL when the text does not parse, so a
                     hostile value never fails a model: try_cast on DuckDB and
@@ -16,7 +21,11 @@
     fail_query(message)
                     a boolean expression that stops the query with `message`
                     when evaluated (a rule without SQL, say): DuckDB's error();
-                    on PostgreSQL the function kpitree_fail_query.
+                    on PostgreSQL the function kpitree_fail_query; Spark's
+                    raise_error().
+    regex_replace_all(expression, pattern, replacement)
+                    every match replaced: the `g` flag on DuckDB and
+                    PostgreSQL; Spark replaces all and names groups $1.
 #}
 {% macro type_double() -%}
     {{ return(adapter.dispatch('type_double', 'kpitree')()) }}
@@ -26,12 +35,26 @@
 
 {% macro postgres__type_double() -%}float8{%- endmacro %}
 
+{% macro type_timestamptz() -%}
+    {{ return(adapter.dispatch('type_timestamptz', 'kpitree')()) }}
+{%- endmacro %}
+
+{% macro default__type_timestamptz() -%}timestamptz{%- endmacro %}
+
+{#- Spark's timestamp is an instant (shown in the session's timezone, UTC). -#}
+{% macro spark__type_timestamptz() -%}timestamp{%- endmacro %}
+
 {% macro try_cast_to(expression, type) -%}
     {{ return(adapter.dispatch('try_cast_to', 'kpitree')(expression, type)) }}
 {%- endmacro %}
 
 {% macro default__try_cast_to(expression, type) -%}
     try_cast({{ expression }} as {{ type_double() if type == 'double' else type }})
+{%- endmacro %}
+
+{#- Spark has no timestamptz: its timestamp is the instant. -#}
+{% macro spark__try_cast_to(expression, type) -%}
+    try_cast({{ expression }} as {{ 'timestamp' if type == 'timestamptz' else type }})
 {%- endmacro %}
 
 {% macro postgres__try_cast_to(expression, type) -%}
@@ -44,6 +67,10 @@
 
 {% macro default__fail_query(message) -%}
     cast(error({{ message }}) as boolean)
+{%- endmacro %}
+
+{% macro spark__fail_query(message) -%}
+    cast(raise_error({{ message }}) as boolean)
 {%- endmacro %}
 
 {% macro postgres__fail_query(message) -%}
@@ -95,6 +122,10 @@
     regexp_matches({{ expression }}, {{ pattern }})
 {%- endmacro %}
 
+{% macro spark__regex_matches(expression, pattern) -%}
+    ({{ expression }} rlike {{ pattern }})
+{%- endmacro %}
+
 {% macro postgres__regex_matches(expression, pattern) -%}
     ({{ expression }} ~ {{ pattern }})
 {%- endmacro %}
@@ -109,8 +140,55 @@
     json_extract_string({{ document }}, {{ path }})
 {%- endmacro %}
 
+{#- Spark's get_json_object reads `$.field`, not `$."field"`: the quotes go
+    (the field names of the paths are plain, macros/salesforce). -#}
+{% macro spark__json_text(document, path) -%}
+    get_json_object({{ document }}, replace({{ path }}, '"', ''))
+{%- endmacro %}
+
 {% macro postgres__json_text(document, path) -%}
     (jsonb_path_query_first({{ document }}, cast({{ path }} as jsonpath)) #>> '{}')
+{%- endmacro %}
+
+{#- A text (a Jinja string) as a SQL literal, whatever quotes it holds. -#}
+{% macro text_literal(value) -%}
+    {{ return(adapter.dispatch('text_literal', 'kpitree')(value)) }}
+{%- endmacro %}
+
+{% macro default__text_literal(value) -%}
+    '{{ value | replace("'", "''") }}'
+{%- endmacro %}
+
+{#- Spark reads 'a''b' as two literals run together ('ab'), and with
+    spark.sql.parser.escapedStringLiterals no escape survives: a text with a
+    quote or a backslash is written as its UTF-8 bytes in hex. -#}
+{% macro spark__text_literal(value) -%}
+    {%- if "'" in value or '\\' in value -%}
+        decode(unhex('{{ value.encode('utf-8').hex() }}'), 'UTF-8')
+    {%- else -%}
+        '{{ value }}'
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Every match of the regular expression `pattern` in `expression` replaced
+    by `replacement` (a literal; \1 .. \9 name the groups). -#}
+{% macro regex_replace_all(expression, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regex_replace_all', 'kpitree')(
+        expression, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regex_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }}, 'g')
+{%- endmacro %}
+
+{#- Spark replaces every match already (its 4th argument is a position) and
+    names a group $1 (Java), not \1. -#}
+{% macro spark__regex_replace_all(expression, pattern, replacement) -%}
+    regexp_replace(
+        {{ expression }},
+        {{ pattern }},
+        {{ modules.re.sub('\\\\([1-9])', '$\\1', replacement) }}
+    )
 {%- endmacro %}
 
 {#- `value` rounded to `digits` decimals, as a double (PostgreSQL rounds only

@@ -24,3 +24,20 @@
         as varchar
     )
 {%- endmacro %}
+
+{#- Spark: xxhash64 of the columns, summed as decimal (a bigint sum overflows
+    in ANSI mode). xxhash64 skips NULL arguments, so whether each column is
+    NULL is hashed too ((NULL, 'a') and ('a', NULL) differ). -#}
+{% macro spark__rows_fingerprint(columns) -%}
+    cast(count(*) as string)
+    || ':'
+    || cast(
+        sum(cast(xxhash64(
+            {{ columns | join(', ') }},
+            {%- for column in columns %}
+            isnull({{ column }}){% if not loop.last %},{% endif %}
+            {%- endfor %}
+        ) as decimal(38, 0)))
+        as string
+    )
+{%- endmacro %}

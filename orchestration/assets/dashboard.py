@@ -15,7 +15,7 @@ def dashboard_site(context: AssetExecutionContext, kpitree: KpitreeResource) -> 
     """The static dashboard site of the published file, beside it in ``<stem>_dashboard/``:
     one folder for the company and one per department, replaced whole."""
     paths = kpitree.paths
-    if warehouse_target() != "duckdb":
+    if warehouse_target() == "postgres":
         context.log.info("dashboard: not written for the postgres target (it reads DuckDB)")
         return MaterializeResult(metadata={"skipped": "postgres target"})
     folders = build_site(paths.published, paths.dashboard)

@@ -195,6 +195,16 @@ def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, kpitree: Kpi
             f"{len(copied)} tables",
             extra=PROGRESS,
         )
+    elif warehouse_target() == "spark":
+        # The landed rows as Parquet; dbt's on-run-start hook declares them to Spark.
+        from orchestration.spark import land, landed_folder
+
+        written = land(paths.working, landed_folder(paths.workdir))
+        context.log.info(
+            f"landed the rows for Spark as Parquet: {sum(written.values()):,} rows in "
+            f"{len(written)} tables",
+            extra=PROGRESS,
+        )
     progress = DbtProgress()
     with ExitStack() as stack:
         stack.enter_context(kpitree.dbt_environment())

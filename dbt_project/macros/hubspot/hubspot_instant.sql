@@ -30,3 +30,25 @@
             at time zone '{{ naive_timezone }}'
     end
 {%- endmacro %}
+
+{#- Spark: timestamp_millis for epoch milliseconds, its timestamp for an
+    instant, to_utc_timestamp to read a wall-clock time in a zone; Java
+    names a regular expression's group $1. -#}
+{% macro spark__hubspot_instant(column, naive_timezone) -%}
+    {%- set text = "regexp_replace(trim(" ~ column ~ "), "
+        ~ "'\\s*(UTC|utc)$', 'Z')" -%}
+    {%- set text = "regexp_replace(" ~ text ~ ", "
+        ~ "'\\s+([+-]\\d{2}:?\\d{2}|Z)$', '$1')" -%}
+    case
+        when {{ regex_matches('trim(' ~ column ~ ')', "'^\\d{13}$'") }}
+            then timestamp_millis(cast(trim({{ column }}) as bigint))
+        when {{ regex_matches(
+            text, "'\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?([zZ]|[+-]\\d{2}(:?\\d{2})?)$'"
+        ) }}
+            then {{ try_cast_to(text, 'timestamptz') }}
+        else
+            to_utc_timestamp(
+                {{ try_cast_to(text, 'timestamp') }}, '{{ naive_timezone }}'
+            )
+    end
+{%- endmacro %}

@@ -5,5 +5,7 @@
     internal id, is another).
 #}
 {% macro hubspot_map_key(expression) -%}
-    lower(regexp_replace(trim({{ expression }}), '[\s_-]+', '_', 'g'))
+    lower({{ regex_replace_all(
+        'trim(' ~ expression ~ ')', "'[\\s_-]+'", "'_'"
+    ) }})
 {%- endmacro %}

@@ -45,29 +45,20 @@
 -#}
 {% macro salesforce_normalize_name(expression) -%}
     trim(
-        regexp_replace(
-            lower(
-                regexp_replace(
-                    regexp_replace(
-                        replace(
-                            replace(trim({{ expression }}), '__c', '_c'),
-                            '__',
-                            '_'
-                        ),
-                        '([a-z0-9])([A-Z])',
-                        '\1_\2',
-                        'g'
-                    ),
-                    '([A-Z])([A-Z][a-z])',
-                    '\1_\2',
-                    'g'
-                )
-            ),
-            '[^0-9a-z]+',
-            '_',
-            'g'
-        ),
-        '_'
+        both '_' from {{ regex_replace_all(
+            'lower(' ~ regex_replace_all(
+                regex_replace_all(
+                    "replace(replace(trim(" ~ expression
+                    ~ "), '__c', '_c'), '__', '_')",
+                    "'([a-z0-9])([A-Z])'",
+                    "'\\1_\\2'",
+                ),
+                "'([A-Z])([A-Z][a-z])'",
+                "'\\1_\\2'",
+            ) ~ ')',
+            "'[^0-9a-z]+'",
+            "'_'",
+        ) }}
     )
 {%- endmacro %}
 
@@ -87,6 +78,20 @@
         to_json({{ relation_alias }}),
         coalesce({{ relation_alias }}._extra, '{}')
     )
+{%- endmacro %}
+
+{#- Spark has no JSON merge: both as maps of text, the record's fields
+    without those `_extra` holds, then `_extra`'s, as one JSON object. -#}
+{% macro spark__salesforce_record_json(relation_alias) -%}
+    {%- set extra = "from_json(coalesce(" ~ relation_alias
+        ~ "._extra, '{}'), 'map<string,string>')" -%}
+    to_json(map_concat(
+        map_filter(
+            from_json(to_json(struct({{ relation_alias }}.*)), 'map<string,string>'),
+            (field, value) -> not array_contains(map_keys({{ extra }}), field)
+        ),
+        {{ extra }}
+    ))
 {%- endmacro %}
 
 {% macro postgres__salesforce_record_json(relation_alias) -%}

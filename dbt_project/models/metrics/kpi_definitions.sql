@@ -10,17 +10,17 @@ definitions as (
         select
             '{{ kpi.name }}' as kpi_name,
             {{ kpi.version }} as kpi_version,
-            '{{ kpi.label_ja | replace("'", "''") }}' as label_ja,
-            '{{ kpi.label_en | replace("'", "''") }}' as label_en,
+            {{ text_literal(kpi.label_ja) }} as label_ja,
+            {{ text_literal(kpi.label_en) }} as label_en,
             '{{ kpi.kind }}' as kind,
             '{{ kpi.unit }}' as unit,
             '{{ kpi.display_unit }}' as display_unit,
-            '{{ kpi.definition | replace("'", "''") }}' as definition,
+            {{ text_literal(kpi.definition) }} as definition,
             '{{ kpi.numerator }}' as numerator,
             {% if kpi.denominator -%}
                 '{{ kpi.denominator }}'
             {%- else -%}
-                cast(null as varchar)
+                cast(null as {{ dbt.type_string() }})
             {%- endif %} as denominator,
             '{{ kpi.grains | join(",") }}' as grains,
             '{{ kpi.dimensions | join(",") }}' as dimensions,
@@ -37,21 +37,21 @@ definitions as (
 
 final as (
     select
-        cast(kpi_name as varchar) as kpi_name,
+        cast(kpi_name as {{ dbt.type_string() }}) as kpi_name,
         cast(kpi_version as integer) as kpi_version,
-        cast(label_ja as varchar) as label_ja,
-        cast(label_en as varchar) as label_en,
-        cast(kind as varchar) as kind,
-        cast(unit as varchar) as unit,
-        cast(display_unit as varchar) as display_unit,
-        cast(definition as varchar) as definition,
-        cast(numerator as varchar) as numerator,
-        cast(denominator as varchar) as denominator,
-        cast(grains as varchar) as grains,
-        cast(dimensions as varchar) as dimensions,
-        cast(owner_department as varchar) as owner_department,
+        cast(label_ja as {{ dbt.type_string() }}) as label_ja,
+        cast(label_en as {{ dbt.type_string() }}) as label_en,
+        cast(kind as {{ dbt.type_string() }}) as kind,
+        cast(unit as {{ dbt.type_string() }}) as unit,
+        cast(display_unit as {{ dbt.type_string() }}) as display_unit,
+        cast(definition as {{ dbt.type_string() }}) as definition,
+        cast(numerator as {{ dbt.type_string() }}) as numerator,
+        cast(denominator as {{ dbt.type_string() }}) as denominator,
+        cast(grains as {{ dbt.type_string() }}) as grains,
+        cast(dimensions as {{ dbt.type_string() }}) as dimensions,
+        cast(owner_department as {{ dbt.type_string() }}) as owner_department,
         cast(is_current as boolean) as is_current,
-        cast(direction as varchar) as direction,
+        cast(direction as {{ dbt.type_string() }}) as direction,
         cast(benchmark as {{ type_double() }}) as benchmark,
         -- A count, or an amount that is a plain sum: over no records it is 0
         -- (rates, ratios and averages over nothing are NULL).

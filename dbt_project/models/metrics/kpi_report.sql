@@ -6,9 +6,9 @@
     period and dimension, the value rounded for its unit with its display
     unit and as text, and the target, attainment and status where a target
     exists (kpi_attainment). A view: publishing writes it into the published
-    file as a table.
+    file as a table. On Spark a table: its rows are published as files.
 #}
-{{ config(materialized='view') }}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with
 

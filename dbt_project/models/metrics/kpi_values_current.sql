@@ -42,11 +42,11 @@ joined as (
 final as (
     select
         {{ kpi_value_columns() }},
-        cast(label_ja as varchar) as label_ja,
-        cast(label_en as varchar) as label_en,
-        cast(kind as varchar) as kind,
-        cast(direction as varchar) as direction,
-        cast(owner_department as varchar) as owner_department
+        cast(label_ja as {{ dbt.type_string() }}) as label_ja,
+        cast(label_en as {{ dbt.type_string() }}) as label_en,
+        cast(kind as {{ dbt.type_string() }}) as kind,
+        cast(direction as {{ dbt.type_string() }}) as direction,
+        cast(owner_department as {{ dbt.type_string() }}) as owner_department
     from joined
 )
 

@@ -65,12 +65,14 @@ every_rule_and_period as (
 
 final as (
     select
-        cast(every_rule_and_period.rule as varchar) as rule,
-        cast(every_rule_and_period.owner_department as varchar)
+        cast(every_rule_and_period.rule as {{ dbt.type_string() }}) as rule,
+        cast(every_rule_and_period.owner_department as {{ dbt.type_string() }})
             as owner_department,
-        cast(every_rule_and_period.severity as varchar) as severity,
-        cast(every_rule_and_period.population as varchar) as population,
-        cast(every_rule_and_period.grain as varchar) as grain,
+        cast(every_rule_and_period.severity as {{ dbt.type_string() }})
+            as severity,
+        cast(every_rule_and_period.population as {{ dbt.type_string() }})
+            as population,
+        cast(every_rule_and_period.grain as {{ dbt.type_string() }}) as grain,
         cast(every_rule_and_period.period_start as date) as period_start,
         cast(every_rule_and_period.period_end as date) as period_end,
         cast(coalesce(counted.leads_in_population, 0) as bigint)

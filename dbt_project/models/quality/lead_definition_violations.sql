@@ -12,13 +12,13 @@ rule_results as (
 
 final as (
     select
-        cast(lead_id as varchar) as lead_id,
-        cast(rule as varchar) as rule,
-        cast(owner_department as varchar) as owner_department,
-        cast(severity as varchar) as severity,
+        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        cast(rule as {{ dbt.type_string() }}) as rule,
+        cast(owner_department as {{ dbt.type_string() }}) as owner_department,
+        cast(severity as {{ dbt.type_string() }}) as severity,
         cast(
             '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}+00:00'
-            as timestamptz
+            as {{ type_timestamptz() }}
         ) as detected_at
     from rule_results
     where is_violation

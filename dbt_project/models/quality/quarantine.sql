@@ -11,14 +11,14 @@ quarantine as (select * from {{ source('ingest', 'quarantine') }}),
 
 final as (
     select
-        cast(file as varchar) as file,
-        cast(table_name as varchar) as table_name,
+        cast(file as {{ dbt.type_string() }}) as file,
+        cast(table_name as {{ dbt.type_string() }}) as table_name,
         cast(line as bigint) as line,
-        cast(column_name as varchar) as column_name,
-        cast(public_reason as varchar) as reason,
-        cast(row_key as varchar) as row_key,
-        cast(content_hash as varchar) as content_hash,
-        cast(quarantined_at as timestamptz) as quarantined_at
+        cast(column_name as {{ dbt.type_string() }}) as column_name,
+        cast(public_reason as {{ dbt.type_string() }}) as reason,
+        cast(row_key as {{ dbt.type_string() }}) as row_key,
+        cast(content_hash as {{ dbt.type_string() }}) as content_hash,
+        cast(quarantined_at as {{ type_timestamptz() }}) as quarantined_at
     from quarantine
 )
 

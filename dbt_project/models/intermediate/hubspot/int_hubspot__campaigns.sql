@@ -24,7 +24,7 @@ email_campaign_rows as (
         'email:' || email_campaign_id as campaign_id,
         coalesce(email_name, email_campaign_id) as campaign_name,
         'email' as campaign_type,
-        cast(null as timestamptz) as started_at,
+        cast(null as {{ type_timestamptz() }}) as started_at,
         _extra,
         _file,
         _line

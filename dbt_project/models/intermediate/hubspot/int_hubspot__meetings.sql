@@ -31,7 +31,7 @@ joined as (
         associations.company_id as account_id,
         associations.deal_id as opportunity_id,
         coalesce(meetings.owner_id, engagements.owner_id) as owner_id,
-        cast(null as varchar) as set_by_id,
+        cast(null as {{ dbt.type_string() }}) as set_by_id,
         coalesce(
             meetings.created_at, engagements.created_at, meetings.occurred_at
         ) as created_at,

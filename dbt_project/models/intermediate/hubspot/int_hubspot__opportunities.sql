@@ -117,7 +117,7 @@ opportunities as (
         deals.account_id,
         deals.lead_id,
         deals.owner_id,
-        cast(null as varchar) as created_by_id,
+        cast(null as {{ dbt.type_string() }}) as created_by_id,
         coalesce(
             by_type.opportunity_type,
             by_default.opportunity_type,

@@ -103,12 +103,12 @@ export_shape as (
     select
         owner_name as user_id,
         owner_name as full_name,
-        cast(null as varchar) as email,
-        cast(null as varchar) as team,
+        cast(null as {{ dbt.type_string() }}) as email,
+        cast(null as {{ dbt.type_string() }}) as team,
         cast(null as boolean) as is_active,
         true as is_named_in_export,
-        cast(null as timestamptz) as updated_at,
-        cast(null as varchar) as _extra,
+        cast(null as {{ type_timestamptz() }}) as updated_at,
+        cast(null as {{ dbt.type_string() }}) as _extra,
         _file,
         _line
     from first_mentions
@@ -137,7 +137,7 @@ users as (
             by_default.department
         ) as department,
         named_users.team,
-        cast(null as varchar) as manager_id,
+        cast(null as {{ dbt.type_string() }}) as manager_id,
         named_users.email,
         named_users.is_active,
         named_users.is_named_in_export,

@@ -114,8 +114,8 @@ fingerprints as (
         measure_name,
         event_day,
         dimension,
-        cast(null as varchar) as dimension_value,
-        cast(null as varchar) as distinct_key,
+        cast(null as {{ dbt.type_string() }}) as dimension_value,
+        cast(null as {{ dbt.type_string() }}) as distinct_key,
         cast(null as {{ type_double() }}) as value,
         day_fingerprint,
         {{ changed_at }} as changed_at
@@ -133,7 +133,7 @@ by_dimension as (
             case
                 when events.distinct_key is null then sum(events.value)
             end as value,
-            cast(null as varchar) as day_fingerprint,
+            cast(null as {{ dbt.type_string() }}) as day_fingerprint,
             {{ changed_at }} as changed_at
         from {{ ref('int_kpi_events') }} as events
         {% if is_incremental() -%}

@@ -19,7 +19,7 @@
         materialized='incremental',
         incremental_strategy='replace_keys',
         unique_key=['measure_name', 'grain', 'period_start', 'dimension'],
-        post_hook='delete from {{ this }} where dimension_value is null',
+        post_hook="{{ delete_rows_where(this, 'dimension_value is null') }}",
     )
 }}
 
@@ -127,7 +127,7 @@ rolled_up as (
                 '{{ grain }}' as grain,
                 period_start,
                 dimension,
-                cast(null as varchar) as dimension_value,
+                cast(null as {{ dbt.type_string() }}) as dimension_value,
                 cast(null as {{ type_double() }}) as measure_value
             from changed_{{ grain }}_periods
         {% endif %}

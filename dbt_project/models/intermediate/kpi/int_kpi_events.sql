@@ -158,7 +158,8 @@ activity_events as (
     union all
     select
         {{ kpi_event('call_rep_days', 'occurred_at',
-            distinct_key="owner_id || '|' || cast(occurred_date as varchar)") }}
+            distinct_key="owner_id || '|' || cast(occurred_date as "
+            ~ dbt.type_string() ~ ")") }}
     from attributed_activities
     where is_outbound_call
     union all

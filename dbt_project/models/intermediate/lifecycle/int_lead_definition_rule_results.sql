@@ -33,9 +33,15 @@ leads as (
     select
         features.*,
         parameters.mql_score_threshold,
-        features.lead_source in (
-            select direct_sql_sources.lead_source from direct_sql_sources
-        ) as is_direct_sql_source,
+        -- NULL for a lead without a source (undecided), spelled out: Spark
+        -- answers an IN subquery of a select list false for NULL.
+        case
+            when features.lead_source is not null
+                then features.lead_source in (
+                    select direct_sql_sources.lead_source
+                    from direct_sql_sources
+                )
+        end as is_direct_sql_source,
         coalesce(
             features.owner_department in (
                 select sales_departments.department from sales_departments
@@ -105,11 +111,12 @@ evaluated as (
 
 final as (
     select
-        cast(lead_id as varchar) as lead_id,
-        cast(rule as varchar) as rule,
-        cast(population as varchar) as population,
-        cast(severity as varchar) as severity,
-        cast(rule_owner_department as varchar) as owner_department,
+        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        cast(rule as {{ dbt.type_string() }}) as rule,
+        cast(population as {{ dbt.type_string() }}) as population,
+        cast(severity as {{ dbt.type_string() }}) as severity,
+        cast(rule_owner_department as {{ dbt.type_string() }})
+            as owner_department,
         cast(population_at as timestamp) as population_at,
         cast(is_violation as boolean) as is_violation
     from evaluated

@@ -84,12 +84,13 @@ people as (
             ) as phone,
             {{ relation }}.lead_source,
             {{ relation }}.owner_id,
-            cast({{ status_column }} as varchar) as status,
+            cast({{ status_column }} as {{ dbt.type_string() }}) as status,
             {{ relation }}.created_date,
             {% if relation == 'leads' -%}
                 leads.converted_opportunity_id,
             {%- else -%}
-                cast(null as varchar) as converted_opportunity_id,
+                cast(null as {{ dbt.type_string() }})
+                    as converted_opportunity_id,
             {%- endif %}
             {% set record = salesforce_record_json(relation) -%}
             {{ salesforce_field(record, paths, 'lead_score', 'integer') }}

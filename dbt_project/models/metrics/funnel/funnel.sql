@@ -301,7 +301,7 @@ stage_rows as (
             {% if not loop.last %}
                 '{{ loop.nextitem.stage }}'
             {% else %}
-                cast(null as varchar)
+                cast(null as {{ dbt.type_string() }})
             {% endif %} as next_stage,
             grain,
             period_start,
@@ -320,16 +320,16 @@ stage_rows as (
 
 final as (
     select
-        cast(method as varchar) as method,
-        cast(stage as varchar) as stage,
+        cast(method as {{ dbt.type_string() }}) as method,
+        cast(stage as {{ dbt.type_string() }}) as stage,
         cast(stage_order as integer) as stage_order,
-        cast(stage_label_ja as varchar) as stage_label_ja,
-        cast(next_stage as varchar) as next_stage,
-        cast(grain as varchar) as grain,
+        cast(stage_label_ja as {{ dbt.type_string() }}) as stage_label_ja,
+        cast(next_stage as {{ dbt.type_string() }}) as next_stage,
+        cast(grain as {{ dbt.type_string() }}) as grain,
         cast(period_start as date) as period_start,
         cast(period_end as date) as period_end,
-        cast(dimension as varchar) as dimension,
-        cast(dimension_value as varchar) as dimension_value,
+        cast(dimension as {{ dbt.type_string() }}) as dimension,
+        cast(dimension_value as {{ dbt.type_string() }}) as dimension_value,
         cast(entered as bigint) as entered,
         cast(converted_to_next as bigint) as converted_to_next,
         {# Same order of operations as kpi_values, so the rates match it. #}

@@ -80,19 +80,19 @@ messages as (
 
 final as (
     select
-        cast(kpi_name as varchar) as kpi_name,
-        cast(grain as varchar) as grain,
+        cast(kpi_name as {{ dbt.type_string() }}) as kpi_name,
+        cast(grain as {{ dbt.type_string() }}) as grain,
         cast(period_start as date) as period_start,
-        cast(dimension as varchar) as dimension,
-        cast(dimension_value as varchar) as dimension_value,
+        cast(dimension as {{ dbt.type_string() }}) as dimension,
+        cast(dimension_value as {{ dbt.type_string() }}) as dimension_value,
         cast(actual as {{ type_double() }}) as actual,
         cast(target as {{ type_double() }}) as target,
         cast(attainment_pct as {{ type_double() }}) as attainment_pct,
         cast(projected as {{ type_double() }}) as projected,
-        cast(status as varchar) as status,
-        cast(owner_department as varchar) as owner_department,
-        cast(subject as varchar) as subject,
-        cast(message as varchar) as message
+        cast(status as {{ dbt.type_string() }}) as status,
+        cast(owner_department as {{ dbt.type_string() }}) as owner_department,
+        cast(subject as {{ dbt.type_string() }}) as subject,
+        cast(message as {{ dbt.type_string() }}) as message
     from messages
 )
 

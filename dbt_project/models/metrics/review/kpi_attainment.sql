@@ -21,8 +21,8 @@ final as (
         cast(target_value as {{ type_double() }}) as target,
         cast(attainment_pct as {{ type_double() }}) as attainment_pct,
         cast(projected as {{ type_double() }}) as projected,
-        cast(status as varchar) as status,
-        cast(direction as varchar) as direction,
+        cast(status as {{ dbt.type_string() }}) as status,
+        cast(direction as {{ dbt.type_string() }}) as direction,
         cast(is_in_progress as boolean) as is_in_progress,
         cast(as_of_date as date) as as_of_date
     from judged

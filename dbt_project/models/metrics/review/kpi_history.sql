@@ -73,7 +73,7 @@ latest as (
                 {% if 'change_type' in existing -%}
                     change_type
                 {%- else -%}
-                    cast(null as varchar) as change_type
+                    cast(null as {{ dbt.type_string() }}) as change_type
                 {%- endif %},
                 row_number() over (
                     partition by {{ key | join(', ') }}
@@ -87,7 +87,7 @@ latest as (
         select
             cast(null as date) as run_date,
             {{ kpi_value_columns() }},
-            cast(null as varchar) as change_type
+            cast(null as {{ dbt.type_string() }}) as change_type
         from kpi_values
         where false
     {% endif %}
@@ -155,7 +155,7 @@ final as (
     select
         {{ run_date_sql }} as run_date,
         {{ kpi_value_columns() }},
-        cast(change_type as varchar) as change_type
+        cast(change_type as {{ dbt.type_string() }}) as change_type
     from changes
 )
 

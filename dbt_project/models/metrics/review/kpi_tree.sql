@@ -101,40 +101,45 @@ ranked as (
 
 final as (
     select
-        cast(ranked.tree_id as varchar) as tree_id,
-        cast(ranked.node_id as varchar) as node_id,
-        cast(ranked.owner_department as varchar) as owner_department,
+        cast(ranked.tree_id as {{ dbt.type_string() }}) as tree_id,
+        cast(ranked.node_id as {{ dbt.type_string() }}) as node_id,
+        cast(ranked.owner_department as {{ dbt.type_string() }})
+            as owner_department,
         cast(ranked.view_month as date) as view_month,
-        cast({{ period_label_ja("'month'", 'ranked.view_month') }} as varchar)
-            as view_month_label_ja,
-        cast(ranked.kpi_name as varchar) as kpi_name,
+        cast(
+            {{ period_label_ja("'month'", 'ranked.view_month') }}
+            as {{ dbt.type_string() }}
+        ) as view_month_label_ja,
+        cast(ranked.kpi_name as {{ dbt.type_string() }}) as kpi_name,
         cast(ranked.kpi_version as integer) as kpi_version,
-        cast(ranked.grain as varchar) as grain,
+        cast(ranked.grain as {{ dbt.type_string() }}) as grain,
         cast(ranked.period_start as date) as period_start,
         cast(ranked.period_end as date) as period_end,
         cast(
             {{ period_label_ja('ranked.grain', 'ranked.period_start') }}
-            as varchar
+            as {{ dbt.type_string() }}
         ) as period_label_ja,
         cast(ranked.actual as {{ type_double() }}) as actual,
         cast(
             {{ kpi_display_text('ranked.actual', 'definitions.unit',
                 'definitions.display_unit') }}
-            as varchar
+            as {{ dbt.type_string() }}
         ) as display_text,
         cast(ranked.target_value as {{ type_double() }}) as target,
         cast(
             {{ kpi_display_text('ranked.target_value', 'definitions.unit',
                 'definitions.display_unit') }}
-            as varchar
+            as {{ dbt.type_string() }}
         ) as target_text,
         cast({{ round_to('ranked.attainment_pct', 1) }} as {{ type_double() }})
             as attainment_pct,
         cast(ranked.projected as {{ type_double() }}) as projected,
-        cast(ranked.status as varchar) as status,
-        cast({{ label_ja('statuses', 'ranked.status') }} as varchar)
-            as status_ja,
-        cast(ranked.direction as varchar) as direction,
+        cast(ranked.status as {{ dbt.type_string() }}) as status,
+        cast(
+            {{ label_ja('statuses', 'ranked.status') }}
+            as {{ dbt.type_string() }}
+        ) as status_ja,
+        cast(ranked.direction as {{ dbt.type_string() }}) as direction,
         cast({{ round_to('ranked.standing_pct', 1) }} as {{ type_double() }})
             as standing_pct,
         cast(

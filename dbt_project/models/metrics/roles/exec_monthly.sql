@@ -41,7 +41,7 @@ month_values as (
 
 month_targets as (
     select
-        cast(kpi_name as varchar) as kpi_name,
+        cast(kpi_name as {{ dbt.type_string() }}) as kpi_name,
         cast(period_start as date) as period_start,
         cast(target_value as {{ type_double() }}) as target_value
     from kpi_targets

@@ -57,7 +57,7 @@ final as (
     select
         cast(period_start as date) as period_start,
         cast(period_end as date) as period_end,
-        cast(team as varchar) as team,
+        cast(team as {{ dbt.type_string() }}) as team,
         {% for column, kpi_name, kind in columns %}
             {% if kind == 'count' %}
                 cast(coalesce({{ column }}, 0) as bigint)

@@ -63,10 +63,10 @@ final as (
     select
         cast(pivoted.period_start as date) as period_start,
         cast(pivoted.period_end as date) as period_end,
-        cast(pivoted.user_id as varchar) as user_id,
-        cast(users.user_name as varchar) as user_name,
-        cast(users.department as varchar) as department,
-        cast(users.team as varchar) as team,
+        cast(pivoted.user_id as {{ dbt.type_string() }}) as user_id,
+        cast(users.user_name as {{ dbt.type_string() }}) as user_name,
+        cast(users.department as {{ dbt.type_string() }}) as department,
+        cast(users.team as {{ dbt.type_string() }}) as team,
         {% for column, kpi_name, field, is_count in columns %}
             {% if is_count %}
                 cast(coalesce(pivoted.{{ column }}, 0) as bigint)

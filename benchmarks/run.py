@@ -1,6 +1,6 @@
 """The nightly pipeline at 10x and 100x the demo data, beside DuckDB's own floor.
 
-    make bench                                  # scales 10 and 100 (an hour or more)
+    make bench                                  # 10 and 100, then 10 on PostgreSQL and Spark
     .venv/bin/python benchmarks/run.py 10       # one scale
     .venv/bin/python benchmarks/run.py --help
 
@@ -15,6 +15,10 @@ reused by later benchmarks at the same scale):
 4. **nothing new**: ``kpitree run`` again on the same folder;
 5. **one day**: the generator writes the next day's drop (new records and updates,
    sample_data.drops), then ``kpitree run``.
+
+With ``--postgres N`` and ``--spark N`` (``make bench`` passes 10 to both) the full,
+nothing-new and one-day runs are timed again at scale N with ``--target postgres`` (a
+throw-away local server) and ``--target spark`` (a local PySpark), beside DuckDB's.
 
 Each ``kpitree run``, the replay and the read run as child processes; their peak memory
 is the largest sum of the resident memory of the process and all its descendants

@@ -138,6 +138,8 @@ def landing(tmp_path: Path) -> Path:
 
 # The modules that take longest (several pipeline runs each), longest first.
 LONGEST_MODULES = (
+    "test_spark.py",
+    "test_spark_nightly.py",
     "test_incremental.py",
     "test_lead_definitions.py",
     "test_examples.py",

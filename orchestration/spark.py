@@ -196,12 +196,20 @@ def rule_results_frame(workdir: Path, model: str, query: Callable[[str], str]):
 # --- publishing -----------------------------------------------------------------------
 
 
+# Tables dbt and the incremental macros use for a moment (left behind by a killed run).
+HELPER_SUFFIXES = ("__dbt_tmp", "__kpitree_next", "__kpitree_kept")
+
+
 def _published_relations(workdir: Path) -> list[tuple[str, str]]:
     relations = []
     for schema in PUBLISHED_SCHEMAS:
         folder = spark_folder(workdir) / "warehouse" / f"{schema}.db"
         if folder.is_dir():
-            relations += [(schema, path.name) for path in sorted(folder.iterdir()) if path.is_dir()]
+            relations += [
+                (schema, path.name)
+                for path in sorted(folder.iterdir())
+                if path.is_dir() and not path.name.endswith(HELPER_SUFFIXES)
+            ]
     return relations
 
 

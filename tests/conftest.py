@@ -96,6 +96,40 @@ def assert_same_rows(expected: list[tuple], actual: list[tuple], label: str) -> 
         )
 
 
+def add_drifting_lead(landing: Path) -> None:
+    """A drop that breaks the shared MQL definition: the only MQL of the t1 example
+    re-flagged with a score of 10 (under mql_score_threshold), so the drift check fails."""
+    (landing / "leads" / "leads_3.csv").write_text(
+        "lead_id,lead_source,owner_id,lead_score,created_at,mql_at,sql_at,updated_at\n"
+        "L1,web,u1,10,2026-03-20T10:00:00,2026-03-25T10:00:00,2026-04-01T09:00:00,"
+        "2026-04-02T09:00:00\n",
+        encoding="utf-8",
+    )
+
+
+def run_dbt_unit_tests(target: str, env: dict[str, str], folder: Path) -> None:
+    """dbt's unit tests on ``target`` (a run leaves them to `make test`), with ``env``
+    added to this process's environment; fails with dbt's last lines unless all pass."""
+    import subprocess
+
+    from orchestration.project import DBT_PROJECT_DIR, dbt_executable
+
+    result = subprocess.run(
+        [
+            dbt_executable(), "test", "--target", target, "--select", "test_type:unit",
+            "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(folder), "--log-path", str(folder),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "ERROR=0" in result.stdout and "PASS=0" not in result.stdout
+
+
 def expected_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

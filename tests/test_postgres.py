@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, REPO, assert_same_rows, query
+from tests.conftest import (
+    EXAMPLES,
+    REPO,
+    add_drifting_lead,
+    assert_same_rows,
+    query,
+    run_dbt_unit_tests,
+)
 from tests.postgres_server import bin_dir, start_temporary
 
 pytestmark = pytest.mark.pipeline
@@ -80,25 +87,8 @@ def built(server, pipeline_runs, tmp_path_factory) -> dict[str, tuple[Path, str]
 
 def test_the_dbt_unit_tests_pass_on_postgresql(server, built, tmp_path) -> None:
     """The hand-computed unit tests, on the server (a run leaves them to `make test`)."""
-    import subprocess
-
-    from orchestration.project import DBT_PROJECT_DIR, dbt_executable
-
     _, database = built["handbuilt"]
-    result = subprocess.run(
-        [
-            dbt_executable(), "test", "--target", "postgres", "--select", "test_type:unit",
-            "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(tmp_path), "--log-path", str(tmp_path),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, **server.env(), "PGDATABASE": database},
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert "ERROR=0" in result.stdout and "PASS=0" not in result.stdout
+    run_dbt_unit_tests("postgres", {**server.env(), "PGDATABASE": database}, tmp_path)
 
 
 def _connect(server, database: str) -> dict:
@@ -283,12 +273,7 @@ def test_the_definition_drift_blocks_publishing_on_postgresql(
         _sql(server, database, f"create table {schema}.earlier as select 1 as night")
     landing = tmp_path / "landing"
     shutil.copytree(LANDINGS["t1"], landing)
-    (landing / "leads" / "leads_3.csv").write_text(
-        "lead_id,lead_source,owner_id,lead_score,created_at,mql_at,sql_at,updated_at\n"
-        "L1,web,u1,10,2026-03-20T10:00:00,2026-03-25T10:00:00,2026-04-01T09:00:00,"
-        "2026-04-02T09:00:00\n",
-        encoding="utf-8",
-    )
+    add_drifting_lead(landing)
     for key, value in {**server.env(), "PGDATABASE": database}.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("KPITREE_TARGET", "postgres")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, assert_same_rows, query
+from tests.conftest import EXAMPLES, add_drifting_lead, assert_same_rows, query
 from tests.spark_runs import COMPARED, columns, run_on_spark, skip_without_java
 
 pytestmark = pytest.mark.pipeline
@@ -113,12 +113,7 @@ def test_the_definition_drift_blocks_publishing_on_spark(built, tmp_path) -> Non
     version = current_version(parquet_folder(published))
     landing = tmp_path / "landing"
     shutil.copytree(LANDINGS["t1"], landing)
-    (landing / "leads" / "leads_3.csv").write_text(
-        "lead_id,lead_source,owner_id,lead_score,created_at,mql_at,sql_at,updated_at\n"
-        "L1,web,u1,10,2026-03-20T10:00:00,2026-03-25T10:00:00,2026-04-01T09:00:00,"
-        "2026-04-02T09:00:00\n",
-        encoding="utf-8",
-    )
+    add_drifting_lead(landing)
     lines: list[str] = []
     outcome = run_on_spark(landing, published, lines)
     assert not outcome.success

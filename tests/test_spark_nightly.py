@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import REPO, assert_same_rows, query
+from tests.conftest import REPO, assert_same_rows, query, run_dbt_unit_tests
 from tests.spark_runs import COMPARED, columns, run_on_spark, skip_without_java
 
 pytestmark = pytest.mark.pipeline
@@ -100,25 +100,8 @@ def test_the_history_on_spark_keeps_the_corrected_amount_beside_the_first(nights
 def test_the_dbt_unit_tests_pass_on_spark(nights, tmp_path) -> None:
     """The hand-computed unit tests, on Spark (a run leaves them to `make test`), against
     the warehouse the nights built (dbt reads the columns of the models they feed)."""
-    import os
-    import subprocess
-
-    from orchestration.project import DBT_PROJECT_DIR, dbt_executable
     from orchestration.settings import WarehousePaths
     from orchestration.spark import spark_folder
 
     workdir = WarehousePaths(nights["spark"]).workdir
-    result = subprocess.run(
-        [
-            dbt_executable(), "test", "--target", "spark", "--select", "test_type:unit",
-            "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(tmp_path), "--log-path", str(tmp_path),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "KPITREE_SPARK_DIR": str(spark_folder(workdir))},
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert "ERROR=0" in result.stdout and "PASS=0" not in result.stdout
+    run_dbt_unit_tests("spark", {"KPITREE_SPARK_DIR": str(spark_folder(workdir))}, tmp_path)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-# The working schemas the ingest step writes (what the dbt sources read).
-LOADED_SCHEMAS = ("raw", "ingest")
+from orchestration.publish import PUBLISHED_SCHEMAS
+from orchestration.settings import LANDED_SCHEMAS
+
 # DuckDB column type -> PostgreSQL column type, for the types the ingest step writes.
 TYPES = {
     "VARCHAR": "text",
@@ -115,12 +116,12 @@ def load_working(working: Path, say: Callable[[str], None] = lambda _: None) -> 
             "select table_schema, table_name from information_schema.tables "
             "where table_schema in (select unnest(?)) and table_type = 'BASE TABLE' "
             "order by all",
-            [list(LOADED_SCHEMAS)],
+            [list(LANDED_SCHEMAS)],
         ).fetchall()
         pg = connect()
         try:
             with pg, pg.cursor() as cursor, tempfile.TemporaryDirectory() as tmp:
-                for schema in LOADED_SCHEMAS:
+                for schema in LANDED_SCHEMAS:
                     cursor.execute(f"create schema if not exists {_ident(schema)}")
                 for schema, table in tables:
                     name = f"{_ident(schema)}.{_ident(table)}"
@@ -157,7 +158,6 @@ def load_working(working: Path, say: Callable[[str], None] = lambda _: None) -> 
 
 # --- publishing and the BI role -----------------------------------------------------------
 
-PUBLISHED_SCHEMAS = ("metrics", "quality")
 BUILD_SUFFIX = "_build"  # where dbt builds them (macros/generate_schema_name.sql)
 NEXT_SUFFIX = "_next"  # a copy, before it is swapped in
 OLD_SUFFIX = "_old"  # the copy swapped out, dropped once no reader holds it

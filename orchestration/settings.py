@@ -44,6 +44,9 @@ import yaml
 from orchestration import contract as _contract
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The working schemas the ingest step writes, which the dbt sources read (and which the
+# PostgreSQL and Spark targets copy to the engine that builds).
+LANDED_SCHEMAS = ("raw", "ingest")
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 

@@ -27,10 +27,9 @@ from pathlib import Path
 
 import duckdb
 
-# The working schemas the ingest step writes (what the dbt sources read).
-LANDED_SCHEMAS = ("raw", "ingest")
-# What publishing copies out of Spark: the schemas BI tools read (as on DuckDB).
-PUBLISHED_SCHEMAS = ("metrics", "quality")
+from orchestration.publish import PUBLISHED_SCHEMAS
+from orchestration.settings import LANDED_SCHEMAS
+
 POINTER = "CURRENT"  # in the Parquet folder: the name of the published version
 KEPT_VERSIONS = 2  # the published version and the one before (readers still on it)
 PUBLISHED_MODE = 0o644
@@ -197,7 +196,7 @@ def rule_results_frame(workdir: Path, model: str, query: Callable[[str], str]):
 
 
 # Tables dbt and the incremental macros use for a moment (left behind by a killed run).
-HELPER_SUFFIXES = ("__dbt_tmp", "__kpitree_next", "__kpitree_kept")
+HELPER_SUFFIXES = ("__dbt_tmp", "__kpitree_next")
 
 
 def _published_relations(workdir: Path) -> list[tuple[str, str]]:

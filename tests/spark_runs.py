@@ -5,7 +5,6 @@ DuckDB's."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,16 @@ COMPARED = {
 
 
 def skip_without_java() -> None:
-    """Skip the calling module where there is no Java (fail in CI, which installs it)."""
-    if shutil.which("java") is not None or os.environ.get("JAVA_HOME"):
-        return
-    if os.environ.get("CI"):
-        pytest.fail("Java is missing: `make os-packages` installs it", pytrace=False)
-    pytest.skip("no Java for Spark: `make os-packages` (apt-get install openjdk-17-jre-headless)",
-                allow_module_level=True)  # fmt: skip
+    """Skip the calling module where Spark cannot run (no PySpark or no Java; fail in CI,
+    which installs both)."""
+    from orchestration.spark import SparkUnavailable, check_available
+
+    try:
+        check_available()
+    except SparkUnavailable as missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing} (`make os-packages` installs Java)", pytrace=False)
+        pytest.skip(f"{missing} (`make os-packages`)", allow_module_level=True)
 
 
 def run_on_spark(landing: Path, warehouse: Path, lines: list[str] | None = None, **env: str):

@@ -48,28 +48,20 @@
     delete from {{ relation }} where {{ condition }}
 {%- endmacro %}
 
-{#- Spark's Parquet tables have no DELETE, and a table cannot be overwritten
-    from itself: when a row matches, the rows kept go to a helper table
-    `<name>__kpitree_kept`, which INSERT OVERWRITE puts in place (run here;
-    the hook itself is a no-op select). -#}
+{#- Spark's Parquet tables have no DELETE: when a row matches, the table is
+    overwritten with the rows kept (spark_overwrite_rows, run here; the hook
+    itself is a no-op select). -#}
 {% macro spark__delete_rows_where(relation, condition) -%}
     {%- set found = run_query(
         'select 1 from ' ~ relation ~ ' where ' ~ condition ~ ' limit 1'
     ) if execute else none -%}
     {#- Nothing to delete (a full build): the files are left as they are. -#}
     {%- if found is not none and found.rows | length > 0 -%}
-        {%- set kept = relation.incorporate(
-            path={'identifier': relation.identifier ~ '__kpitree_kept'}
+        {%- do spark_overwrite_rows(
+            relation,
+            'select * from ' ~ relation
+            ~ ' where not coalesce(' ~ condition ~ ', false)'
         ) -%}
-        {%- do run_query('drop table if exists ' ~ kept) -%}
-        {%- do run_query(
-            'create table ' ~ kept ~ ' using parquet as select * from '
-            ~ relation ~ ' where not coalesce(' ~ condition ~ ', false)'
-        ) -%}
-        {%- do run_query(
-            'insert overwrite table ' ~ relation ~ ' select * from ' ~ kept
-        ) -%}
-        {%- do run_query('drop table if exists ' ~ kept) -%}
     {%- endif -%}
     select 1
 {%- endmacro %}

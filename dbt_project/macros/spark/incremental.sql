@@ -34,12 +34,7 @@
     {%- set columns = get_quoted_csv(
         adapter.get_columns_in_relation(target) | map(attribute='name')
     ) -%}
-    {%- set next = target.incorporate(
-        path={'identifier': target.identifier ~ '__kpitree_next'}
-    ) -%}
-    {%- do run_query('drop table if exists ' ~ next) -%}
-    {%- call statement('kpitree_next') -%}
-        create table {{ next }} using parquet as
+    {%- set rows -%}
         select {{ columns }}
         from {{ target }} as kept
         where not exists (
@@ -54,11 +49,26 @@
         union all
         select {{ columns }}
         from {{ source }}
-    {%- endcall -%}
-    {%- call statement('kpitree_overwrite') -%}
-        insert overwrite table {{ target }}
-        select {{ columns }} from {{ next }}
-    {%- endcall -%}
-    {%- do run_query('drop table if exists ' ~ next) -%}
+    {%- endset -%}
+    {%- do spark_overwrite_rows(target, rows) -%}
     select 1
+{%- endmacro %}
+
+{#- The rows of `relation` replaced by those `rows_sql` selects, which may
+    read `relation` itself (Spark overwrites no table from itself): written
+    to the helper table `<name>__kpitree_next`, put in place by INSERT
+    OVERWRITE, the helper dropped. The incremental strategies above and
+    delete_rows_where (macros/replace_keys.sql) use it. -#}
+{% macro spark_overwrite_rows(relation, rows_sql) -%}
+    {%- set next = relation.incorporate(
+        path={'identifier': relation.identifier ~ '__kpitree_next'}
+    ) -%}
+    {%- do run_query('drop table if exists ' ~ next) -%}
+    {%- do run_query(
+        'create table ' ~ next ~ ' using parquet as ' ~ rows_sql
+    ) -%}
+    {%- do run_query(
+        'insert overwrite table ' ~ relation ~ ' select * from ' ~ next
+    ) -%}
+    {%- do run_query('drop table if exists ' ~ next) -%}
 {%- endmacro %}

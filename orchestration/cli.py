@@ -866,6 +866,67 @@ def plan(
     console.print(spread_line)
 
 
+MF_HELP = """Query the semantic layer with MetricFlow: any KPI by any dimension combination.
+
+Usage: kpitree mf [--warehouse FILE] [--wait] MF-COMMAND [MF-ARGS...]
+
+Runs MetricFlow's `mf` on the working warehouse of the published file (default:
+KPITREE_WAREHOUSE or var/kpitree.duckdb; run `kpitree run` first). Its semantic model and
+metrics are generated from the KPI catalog: one metric per KPI (retired versions as
+<kpi>_v<N>), dimensions kpi_event__department, __team, __owner, __lead_source,
+__segment and metric_time (day, week, month, quarter, year). KPIs that are levels at a
+period's end (pipeline, MRR, NRR, ...) are not in it: docs/semantic-layer.md says why.
+Holds the warehouse's run lock while MetricFlow runs (exit 3 when a run holds it;
+--wait waits for it).
+
+Examples:
+  kpitree mf list metrics
+  kpitree mf list dimensions --metrics win_rate
+  kpitree mf query --metrics win_rate,won_count \\
+      --group-by metric_time__quarter,kpi_event__lead_source,kpi_event__segment
+  kpitree mf query --metrics lead_count --group-by metric_time__month --csv leads.csv
+  kpitree mf query --help        (MetricFlow's own help)
+"""
+
+
+@app.command(
+    "mf",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+    help=MF_HELP.split("\n", 1)[0],
+)
+def metricflow(ctx: typer.Context) -> None:
+    from orchestration.lock import WarehouseBusy, warehouse_lock
+    from orchestration.semantic_layer import SemanticLayerUnavailable, run_metricflow
+    from orchestration.settings import WarehousePaths
+
+    arguments = list(ctx.args)
+    warehouse = default_warehouse()
+    wait = False
+    while arguments and arguments[0] in ("--warehouse", "--wait"):
+        option = arguments.pop(0)
+        if option == "--wait":
+            wait = True
+        elif not arguments:
+            _usage_error("--warehouse needs a file")
+        else:
+            warehouse = Path(arguments.pop(0)).resolve()
+    if not arguments or arguments[0] in ("-h", "--help", "help"):
+        console.print(MF_HELP, markup=False)
+        raise typer.Exit(0 if arguments else EXIT_USAGE)
+    check_warehouse(warehouse)
+    paths = WarehousePaths(warehouse)
+    try:
+        with warehouse_lock(paths.published, wait=wait, on_wait=_say):
+            status = run_metricflow(paths, arguments)
+    except WarehouseBusy as error:
+        _busy(error)
+    except SemanticLayerUnavailable as error:
+        console.print(str(error), style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    raise typer.Exit(status)
+
+
 @app.command("lint-tree")
 def lint_tree(
     file: Path = typer.Argument(..., help="The KPI tree YAML file (e.g. kpi_trees/demo.yml)."),

@@ -61,12 +61,15 @@ def _newest_input() -> float:
 
 
 def write_generated_seeds() -> list[str]:
-    """Write the seeds generated from the project's YAML (the shared MQL/SQL definition,
-    the KPI trees) where they changed; returns a message per tree file left out."""
+    """Write the seeds and YAML generated from the project's YAML (the shared MQL/SQL
+    definition, the KPI trees, the semantic layer from the KPI catalog) where they changed;
+    returns a message per tree file left out."""
     from orchestration.kpi_tree import write_seed as write_tree_seed
     from orchestration.lead_definitions import write_seeds
+    from orchestration.semantic_layer import write_layer
 
     write_seeds()
+    write_layer()
     return write_tree_seed()
 
 

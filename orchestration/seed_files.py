@@ -1,5 +1,5 @@
-"""Seeds written from the project's YAML files (the shared MQL/SQL definition, the KPI
-trees) before dbt parses or builds."""
+"""Seeds and YAML written from the project's YAML files (the shared MQL/SQL definition, the KPI
+trees, the semantic layer) before dbt parses or builds."""
 
 from __future__ import annotations
 
@@ -16,7 +16,11 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
-    text = buffer.getvalue()
+    write_text(path, buffer.getvalue())
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``path`` only when its content changes, and atomically (as :func:`write_csv`)."""
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)

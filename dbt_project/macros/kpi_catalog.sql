@@ -257,3 +257,32 @@
         )
     group by measure_name, dimension
 {% endtest %}
+
+{#-
+    Column test on an events model's distinct_key: only the measures a
+    measure model built from it declares `distinct` (config.meta.kpi_measures
+    with events_model naming it) carry a key. A row for each other measure
+    with one fails: the semantic layer would sum what the measure models
+    count once per key.
+-#}
+{% test kpitree_only_distinct_measures_keyed(model, column_name) %}
+    {%- set distinct = [] -%}
+    {%- for declared in kpi_measure_models().values()
+        if declared.get('events_model') == model.identifier -%}
+        {%- do distinct.extend(declared.get('distinct') or []) -%}
+    {%- endfor -%}
+    select
+        measure_name,
+        count(*) as keyed_rows
+    from {{ model }}
+    where
+        {{ column_name }} is not null
+        {% if distinct %}
+            and measure_name not in (
+                {%- for name in distinct -%}
+                    '{{ name }}'{% if not loop.last %}, {% endif %}
+                {%- endfor -%}
+            )
+        {% endif %}
+    group by measure_name
+{% endtest %}

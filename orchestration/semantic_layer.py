@@ -187,7 +187,8 @@ def build_layer() -> Layer:
     left_out: list[LeftOut] = []
 
     def simple(name: str, measure: str, fill_zero: bool = False, **extra: object) -> None:
-        """A simple metric over one measure (a count KPI reads no records as 0)."""
+        """A simple metric over one measure (a KPI without a denominator reads no records
+        as 0, as kpi_values does)."""
         params: dict = {"measure": {"name": measure, "fill_nulls_with": 0}}
         if not fill_zero:
             params = {"measure": measure}
@@ -217,7 +218,7 @@ def build_layer() -> Layer:
             "description": f"{kpi['label_en']} ({kpi['unit']}): {kpi['definition']}",
         }
         if not kpi["denominator"] and kpi["numerator"] in carried:
-            simple(name, kpi["numerator"], fill_zero=kpi["kind"] == "count", **described)
+            simple(name, kpi["numerator"], fill_zero=True, **described)
         else:
             for measure in used:
                 simple(measure, measure)
@@ -350,3 +351,84 @@ def run_metricflow(paths: WarehousePaths, arguments: list[str]) -> int:
     command = [str(executable) if executable.exists() else "mf", *arguments]
     env = {**dbt_environment(paths), "DBT_PROJECT_DIR": str(root)}
     return subprocess.run(command, cwd=root, env=env).returncode
+
+
+# --- the generated page --------------------------------------------------------------
+
+
+def _formula(metric: dict) -> str:
+    params = metric["type_params"]
+    if metric["type"] == "simple":
+        measure = params["measure"]
+        name = measure if isinstance(measure, str) else measure["name"]
+        zero = "" if isinstance(measure, str) else " (no records: 0)"
+        return f"simple: `{name}`{zero}"
+    return f"derived: `{params['expr']}`"
+
+
+def layer_reference(layer: Layer | None = None) -> str:
+    """The generated part of docs/semantic-layer.md: each KPI version's metric and
+    formula, and each KPI version left out with its reason."""
+    layer = build_layer() if layer is None else layer
+    metrics = {m["name"]: m for m in layer.document["metrics"]}
+    kpis = {(k["name"], k["version"]): k for k in load_catalog()}
+    lines = [
+        "Generated from the KPI catalog by `python -m orchestration.semantic_layer`: edit the "
+        "catalog, not this section.",
+        "",
+        "### The KPIs in the semantic layer",
+        "",
+        "| metric | KPI | 日本語 | dimensions | MetricFlow |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for key, name in layer.metrics.items():
+        kpi = kpis[key]
+        lines.append(
+            f"| `{name}` | {kpi['name']} v{kpi['version']} | {kpi['label_ja']} "
+            f"| {', '.join(kpi['dimensions'])} | {_formula(metrics[name])} |"
+        )
+    lines += [
+        "",
+        "### The KPIs MetricFlow cannot express",
+        "",
+        "| KPI | 日本語 | why |",
+        "| --- | --- | --- |",
+        *(
+            f"| {item.kpi['name']} v{item.kpi['version']} | {item.kpi['label_ja']} "
+            f"| {item.reason} |"
+            for item in layer.left_out
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def doc_with_reference(text: str) -> str:
+    """docs/semantic-layer.md with its generated part rewritten (the prose around the
+    markers is written by hand)."""
+    if DOC_START not in text or DOC_END not in text:
+        raise CatalogError(f"{LAYER_DOC}: no {DOC_START} ... {DOC_END}")
+    start, end = text.index(DOC_START), text.index(DOC_END)
+    return text[: start + len(DOC_START)] + "\n" + layer_reference() + "\n" + text[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the semantic layer and the generated part of docs/semantic-layer.md;
+    ``--check`` only says whether the page is current (exit 1 when not)."""
+    argv = sys.argv[1:] if argv is None else argv
+    text = LAYER_DOC.read_text(encoding="utf-8")
+    current = doc_with_reference(text)
+    if "--check" in argv:
+        if current != text:
+            print(f"{LAYER_DOC.relative_to(ROOT)} is stale: run python -m "
+                  "orchestration.semantic_layer", file=sys.stderr)  # fmt: skip
+            return 1
+        return 0
+    write_layer()
+    if current != text:
+        LAYER_DOC.write_text(current, encoding="utf-8")
+        print(f"{LAYER_DOC.relative_to(ROOT)} updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

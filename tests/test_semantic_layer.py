@@ -172,9 +172,10 @@ def test_mf_query_equals_kpi_values_at_month_grain(pipeline_runs, tmp_path: Path
 
 def test_a_small_catalog_becomes_its_own_layer(tmp_path: Path, monkeypatch) -> None:
     """Generation reads the catalog it is given: a new KPI is a new metric at once."""
-    from orchestration import catalog, semantic_layer
+    from orchestration import semantic_layer
+    from orchestration.catalog import CATALOG_FILE, read_catalog_file
 
-    data = yaml.safe_load(catalog.CATALOG_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
     meta = data["macros"][0]["config"]["meta"]
     meta["kpis"] = [
         {
@@ -190,8 +191,8 @@ def test_a_small_catalog_becomes_its_own_layer(tmp_path: Path, monkeypatch) -> N
     ]
     path = tmp_path / "kpi_catalog.yml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(semantic_layer, "read_catalog_file", lambda: catalog.read_catalog_file(path))
-    monkeypatch.setattr(semantic_layer, "load_catalog", lambda: catalog.load_catalog(path))
+    monkeypatch.setattr(semantic_layer, "read_catalog_file", lambda: read_catalog_file(path))
+    monkeypatch.setattr(semantic_layer, "load_catalog", lambda: load_catalog(path))
     layer = semantic_layer.build_layer()
     names = {m["name"] for m in layer.document["metrics"]}
     assert names == {"won_per_call", "won_deals", "calls"}

@@ -866,6 +866,131 @@ def plan(
     console.print(spread_line)
 
 
+@app.command("tree")
+def tree(
+    file: Path = typer.Argument(
+        None,
+        help="The KPI tree file (default: the one file in kpi_trees/, or KPITREE_TREES).",
+        show_default=False,
+    ),
+    warehouse: Path = typer.Option(
+        default_warehouse(), "--warehouse", help="The published file to read the actuals from."
+    ),
+    grain: str = typer.Option(
+        None, "--grain", help="month, quarter or fiscal_year (default: the KGI's grain)."
+    ),
+    period: str = typer.Option(
+        None,
+        "--period",
+        help="The period's first day, YYYY-MM-DD (a fiscal year: its April 1st). Default: "
+        "the latest period of the grain.",
+    ),
+    department: str = typer.Option(
+        None,
+        "--department",
+        help="One department's numbers (marketing, inside_sales, field_sales, "
+        "customer_success); its nodes are measured against their catalog benchmarks, and "
+        "the KGI target must be given.",
+    ),
+    kgi_target: float = typer.Option(
+        None, "--kgi-target", help="The KGI's target in its unit, instead of the tree's."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the analysis as JSON."),
+) -> None:
+    """Which lever moves the KGI most: the KPI tree's arithmetic on the published numbers.
+
+    The tree file's formulas (`formula: {op: product, of: [...]}`) say how the KGI is
+    formed from the KPIs under it: 受注金額 = 受注件数 × 平均受注単価, 受注件数 = 商談数 ×
+    受注率 (商談起点), ... For one period (and department), with exact fractions:
+
+    \b
+    - elasticity: +1 % on a lever, the others held, moves the KGI by x %;
+    - ボトルネック: the node whose gap to its target (else its catalog benchmark) costs the
+      KGI most (★);
+    - goal seek: the value each lever alone must take to reach the KGI target, and the one
+      change in % that reaches it with every lever moving together ("balanced");
+    - identities: whether each formula holds on the actuals, within the tree's
+      identity_tolerance_pct.
+
+    Targets set per month count 12 times in a fiscal year (a rate's, an average's once).
+    Exit 0 with the analysis; 1 when the warehouse cannot give it; 2 on a usage error.
+    docs/outputs.md ("kpitree tree") explains every number.
+    """
+    import json
+    from datetime import date
+
+    from orchestration.kpi_tree import TreeFileError, trees_dir
+    from orchestration.plan import WarehouseUnavailable
+    from orchestration.tree_analysis import (
+        TABLE_COLUMNS,
+        TABLE_NOTE,
+        TreeAnalysisError,
+        analyse_tree,
+        connect_published,
+        rows_from_file,
+        summary_lines,
+        table_rows,
+    )
+
+    if file is None:
+        folder = trees_dir()
+        found = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+        if len(found) != 1:
+            _usage_error(
+                f"give the tree file: {folder} holds {len(found)} tree files"
+                + (f" ({', '.join(p.name for p in found)})" if found else "")
+            )
+        file = found[0]
+    start = None
+    if period is not None:
+        try:
+            start = date.fromisoformat(period)
+        except ValueError:
+            _usage_error(f"--period {period}: give the period's first day as YYYY-MM-DD")
+    try:
+        rows = rows_from_file(file)
+    except TreeFileError as error:
+        _usage_error(str(error))
+    try:
+        with connect_published(warehouse.resolve()) as con:
+            report = analyse_tree(
+                rows,
+                con,
+                grain=grain,
+                period_start=start,
+                department=department,
+                kgi_target=None if kgi_target is None else _exact_option(kgi_target),
+            )
+    except WarehouseUnavailable as error:
+        console.print(str(error), style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    except TreeAnalysisError as error:
+        _usage_error(str(error))
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    lines = summary_lines(report)
+    for line in lines[:2]:
+        console.print(line, markup=False)
+    table = Table(show_lines=False)
+    for index, column in enumerate(TABLE_COLUMNS):
+        table.add_column(column, justify="left" if index == 0 else "right")
+    for row in table_rows(report):
+        table.add_row(*row)
+    console.print(table)
+    console.print(TABLE_NOTE, markup=False)
+    for line in lines[2:]:
+        console.print(line, markup=False)
+
+
+def _exact_option(value: float):
+    from orchestration.plan import exact
+
+    return exact(value, "--kgi-target")
+
+
 MF_HELP = """Query the semantic layer with MetricFlow: any KPI by any dimension combination.
 
 Usage: kpitree mf [--warehouse FILE] [--wait] MF-COMMAND [MF-ARGS...]

@@ -13,7 +13,20 @@ A tree file is YAML::
       grain: fiscal_year                 # day | week | month | quarter | fiscal_year
       target: 1400000000                 # in the KPI's unit (count, JPY, percent, ratio)
       note: ...                          # optional free text
+      formula:                           # optional: how this node is formed (kpitree tree)
+        op: product                      # product | sum | ratio (numerator, denominator)
+        of: [won_count, avg_deal_size]   # nodes below it, through KSFs at most
       children: [...]                    # nodes under this one
+    identity_tolerance_pct: 0.1          # optional, top level: how far (in %) a formula may
+                                         # miss the actuals before `kpitree tree` reports it
+
+A ``formula`` makes the tree arithmetic (orchestration/tree_math.py): 受注金額 = 受注件数 ×
+平均受注単価, 受注件数 = 商談数 × 受注率 (商談起点). Its operands are measured nodes below the
+node, directly or with only KSFs between (a KSF groups, it is not a number); a node is an
+operand of one formula at most. The units must fit (count × JPY per deal is JPY; a percent
+enters a product as a fraction): :func:`formula_problems` reports what does not, as a
+structural problem. Children a formula does not name are drivers shown in the tree, outside
+the arithmetic.
 
 The SMART check, per node:
 
@@ -55,12 +68,16 @@ SEED_FILE = REPO / "seeds" / "kpi_trees" / "kpi_tree_nodes.csv"
 SEED_COLUMNS = [
     "tree_id", "tree_title", "node_id", "parent_id", "node_order", "depth", "node_name",
     "node_type", "kpi_name", "owner_department", "grain", "target_value", "note",
+    "formula_op", "formula_of", "identity_tolerance_pct",
 ]  # fmt: skip
 
 NODE_TYPES = ("kgi", "ksf", "kpi")
 NODE_FIELDS = ("id", "name", "type", "kpi", "owner_department", "grain", "target", "children")
-OPTIONAL_NODE_FIELDS = ("note",)
-TREE_FIELDS = ("title", "root")
+OPTIONAL_NODE_FIELDS = ("note", "formula")
+TREE_FIELDS = ("title", "root", "identity_tolerance_pct")
+FORMULA_OPS = ("product", "sum", "ratio")
+# How far (in %) a formula may miss the actuals before `kpitree tree` reports it.
+DEFAULT_IDENTITY_TOLERANCE_PCT = 0.1
 SMART = {
     "S": "Specific",
     "M": "Measurable",
@@ -203,7 +220,10 @@ def check_tree(data: Mapping, catalog: Mapping[str, Mapping] | None = None) -> L
                 add(None, f"missing field {required}")
         unknown = [k for k in node if k not in NODE_FIELDS + OPTIONAL_NODE_FIELDS]
         for key in unknown:
-            add(None, f"unknown field {key!r} (fields: {', '.join(NODE_FIELDS)}, note)")
+            add(
+                None,
+                f"unknown field {key!r} (fields: {', '.join(NODE_FIELDS)}, note, formula)",
+            )
         if node_id not in (None, ""):
             if label in first_seen:
                 add(None, f"id {label!r} is used twice (first at {first_seen[label]})")
@@ -266,7 +286,145 @@ def check_tree(data: Mapping, catalog: Mapping[str, Mapping] | None = None) -> L
                 f"{kpi_name} is not published at grain {grain} "
                 f"(only {', '.join(published_grains(entry))})",
             )
+    tolerance = data.get("identity_tolerance_pct")
+    if tolerance is not None and (not _is_number(tolerance) or tolerance < 0):
+        problems.append(
+            Problem("<tree>", "?", None, f"identity_tolerance_pct {tolerance!r} is not a "
+                    "number of 0 or more (a percentage: 0.1 means 0.1 %)")
+        )  # fmt: skip
+    if not any(p.letter is None for p in problems):
+        problems.extend(formula_problems(data, kpis))
     return LintResult(problems, counts)
+
+
+def _formula_operands(node: Mapping) -> dict[str, Mapping]:
+    """The nodes a formula of ``node`` may name: its children, and below a KSF child that
+    KSF's children (recursively), by id."""
+    found: dict[str, Mapping] = {}
+    for child in node.get("children") or []:
+        if not isinstance(child, dict):
+            continue
+        found[str(child.get("id"))] = child
+        if child.get("type") == "ksf":
+            found.update(_formula_operands(child))
+    return found
+
+
+def formula_problems(data: Mapping, catalog: Mapping[str, Mapping] | None = None) -> list[Problem]:
+    """The problems of the tree's formulas (empty when it has none or they fit): a formula
+    that is not ``{op, of}``, an operand that is not a measured node below it, a node in
+    two formulas, and units that do not fit (orchestration.tree_math.unit_problems)."""
+    from orchestration.tree_math import TreeMathError, unit_problems
+
+    kpis = current_kpis() if catalog is None else catalog
+    problems: list[Problem] = []
+    used_by: dict[str, str] = {}
+    nodes: dict[str, Mapping] = {}
+    for node, _, _ in _walk(data["root"], "root", ()):
+        if isinstance(node, dict) and node.get("id") not in (None, ""):
+            nodes[str(node["id"])] = node
+    formulas: dict[str, tuple[str, list[str]]] = {}
+    for node_id, node in nodes.items():
+        formula = node.get("formula")
+        if formula is None:
+            continue
+
+        def add(reason: str, node_id: str = node_id, node: Mapping = node) -> None:
+            problems.append(Problem(node_id, str(node.get("name") or "?"), None, reason))
+
+        if not isinstance(formula, dict) or set(formula) != {"op", "of"}:
+            add("formula must be {op: product | sum | ratio, of: [node ids]}")
+            continue
+        op, of = formula["op"], formula["of"]
+        if op not in FORMULA_OPS:
+            add(f"formula: unknown op {op!r} ({', '.join(FORMULA_OPS)})")
+            continue
+        if not isinstance(of, list) or not all(isinstance(item, str) for item in of):
+            add("formula: `of` must be a list of node ids")
+            continue
+        if op == "ratio" and len(of) != 2:
+            add(f"formula: a ratio has 2 operands (numerator, denominator), not {len(of)}")
+            continue
+        if op != "ratio" and len(of) < 2:
+            add(f"formula: a {op} has at least 2 operands, not {len(of)}")
+            continue
+        if node.get("kpi") in (None, ""):
+            add("formula: a node formed by a formula measures a KPI (give `kpi:`)")
+            continue
+        below = _formula_operands(node)
+        broken = False
+        for operand in of:
+            if operand not in below:
+                add(
+                    f"formula: {operand!r} is not a node below it (a child, or under a KSF "
+                    f"child); below it: {', '.join(below) or 'nothing'}"
+                )
+                broken = True
+            elif below[operand].get("kpi") in (None, ""):
+                add(f"formula: {operand} measures no KPI, so it is not a number")
+                broken = True
+            elif operand in used_by:
+                add(f"formula: {operand} is already an operand of {used_by[operand]}")
+                broken = True
+            else:
+                used_by[operand] = node_id
+        if not broken:
+            formulas[node_id] = (op, of)
+    if problems or not formulas:
+        return problems
+    try:
+        tree = arithmetic_shape(nodes, formulas, kpis)
+    except TreeMathError as error:
+        return [Problem("<tree>", "?", None, f"formula: {error}")]
+    for _, arithmetic in tree:
+        for problem in unit_problems(arithmetic):
+            # "node <id> (<name>): <what>" from tree_math, said of that node here
+            where, _, what = problem.partition(": ")
+            node_id = where.removeprefix("node ").split(" (")[0]
+            name = str(nodes.get(node_id, {}).get("name") or "?")
+            problems.append(Problem(node_id, name, None, f"units: {what}"))
+    return problems
+
+
+def arithmetic_shape(
+    nodes: Mapping[str, Mapping],
+    formulas: Mapping[str, tuple[str, list[str]]],
+    kpis: Mapping[str, Mapping],
+) -> list[tuple[str, object]]:
+    """Each arithmetic of the tree as (its top node, an ArithmeticTree without values):
+    the formula nodes that are no other formula's operand, with everything they are formed
+    from."""
+    from orchestration.tree_math import build_tree
+
+    operands = {operand for _, of in formulas.values() for operand in of}
+    shapes = []
+    for top in (node_id for node_id in formulas if node_id not in operands):
+        members: list = []
+        pending = [top]
+        while pending:
+            node_id = pending.pop()
+            op, of = formulas.get(node_id, (None, []))
+            members.append(tree_node(nodes[node_id], kpis, op=op, operands=of))
+            pending.extend(of)
+        shapes.append((top, build_tree(top, members)))
+    return shapes
+
+
+def tree_node(node: Mapping, kpis: Mapping[str, Mapping], **fields):
+    """The arithmetic node of a tree node: its id, name, and from the catalog its KPI's
+    unit, direction and benchmark (an average, an amount over a count, is per unit)."""
+    from orchestration.tree_math import TreeNode
+
+    entry = kpis[str(node["kpi"])]
+    return TreeNode(
+        id=str(node["id"]),
+        name=str(node.get("name") or node["id"]),
+        unit=entry["unit"],
+        direction=entry["direction"],
+        benchmark=entry.get("benchmark"),
+        per_unit=entry["kind"] == "amount" and bool(entry.get("denominator")),
+        **fields,
+    )
 
 
 def lint_file(path: Path) -> LintResult:
@@ -300,6 +458,9 @@ def node_rows(tree_id: str, data: Mapping) -> list[list]:
                 node.get("grain"),
                 node.get("target"),
                 node.get("note"),
+                (node.get("formula") or {}).get("op"),
+                " ".join((node.get("formula") or {}).get("of") or []) or None,
+                data.get("identity_tolerance_pct", DEFAULT_IDENTITY_TOLERANCE_PCT),
             ]
         )
         for child in node.get("children") or []:

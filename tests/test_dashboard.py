@@ -235,7 +235,7 @@ def test_the_kpi_tree_shows_each_node_against_its_target_and_marks_the_weakest(
     nodes = node_rows("demo", load_tree(REPO / "kpi_trees" / "demo.yml"))
     standings = []
     shown = {}
-    for _, _, node_id, _, order, _, _, _, kpi, _, grain, target, _ in nodes:
+    for _, _, node_id, _, order, _, _, _, kpi, _, grain, target, *_ in nodes:
         if kpi is None:
             continue
         start, end = _periods_containing(seen_at)[grain]

@@ -173,6 +173,40 @@ def funnel_page(con: duckdb.DuckDBPyConnection, department: str | None, names: d
 TREE_MONTHS = 13
 
 
+def tree_analyses(con: duckdb.DuckDBPyConnection, tree_ids: set[str]) -> dict[str, dict]:
+    """Each tree's arithmetic as `kpitree tree` shows it (its KGI's grain, the latest
+    period, company-wide): the summary lines and the lever table, or why there is none."""
+    from orchestration.tree_analysis import (
+        TABLE_COLUMNS,
+        TABLE_NOTE,
+        TreeAnalysisError,
+        analyse_tree,
+        rows_from_warehouse,
+        summary_lines,
+        table_rows,
+    )
+
+    analyses: dict[str, dict] = {}
+    for tree_id in sorted(tree_ids):
+        rows = rows_from_warehouse(con, tree_id)
+        if not any(row["formula_op"] for row in rows):
+            continue  # a tree without formulas has no arithmetic to show
+        try:
+            report = analyse_tree(rows, con)
+        except TreeAnalysisError as error:
+            analyses[tree_id] = {"error": str(error)}
+            continue
+        analyses[tree_id] = {
+            "lines": summary_lines(report),
+            "columns": list(TABLE_COLUMNS),
+            "rows": [list(row) for row in table_rows(report)],
+            "note": TABLE_NOTE,
+            "bottleneck": None if report.analysis.bottleneck is None
+            else report.analysis.bottleneck.node_id,
+        }  # fmt: skip
+    return analyses
+
+
 def tree_page(con: duckdb.DuckDBPyConnection, department: str | None) -> Page:
     """The KPI trees (kpi_trees/*.yml) month by month: each node with its actual, target,
     attainment and status in the period of its grain, the weakest node marked. A
@@ -192,6 +226,8 @@ def tree_page(con: duckdb.DuckDBPyConnection, department: str | None) -> Page:
         "layout": "tree",
         "nodes": nodes,
         "rows": rows,
+        # The tree's arithmetic (kpitree tree) company-wide, per tree id.
+        "analysis": {} if department else tree_analyses(con, {n["tree_id"] for n in nodes}),
         "charts": [
             {"id": "standing", "type": "standing",
              "title": "目標に対する達成度 (%、100 = 目標、赤: 最も弱いノード)"},

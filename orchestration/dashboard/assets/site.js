@@ -144,6 +144,25 @@
     return el("ul", { class: "tree" }, (children.get(null) || []).map(box));
   }
 
+  // The tree's arithmetic (kpitree tree): elasticities, the bottleneck, goal seek.
+  function analysisView() {
+    const a = (spec.analysis || {})[state.tree];
+    if (!a) return [];
+    const section = el("section", { id: "tree-analysis" }, [el("h2", {}, ["KGIへの感度・ボトルネック・目標達成に必要な変化"])]);
+    if (a.error) {
+      section.append(el("p", { class: "empty" }, [a.error]));
+      return [section];
+    }
+    section.append(...a.lines.slice(0, 2).map((line) => el("p", {}, [line])));
+    const head = el("tr", {}, a.columns.map((c) => el("th", {}, [c])));
+    const body = a.rows.map((row) => el("tr", { class: row[0].includes("★") ? "weakest" : "" },
+      row.map((v, i) => el("td", { class: i ? "num" : "" }, [v]))));
+    section.append(el("table", { class: "analysis" }, [el("thead", {}, [head]), el("tbody", {}, body)]));
+    section.append(el("p", { class: "note" }, [a.note]));
+    section.append(el("ul", {}, a.lines.slice(2).map((line) => el("li", {}, [line]))));
+    return [section];
+  }
+
   function chart(c) {
     const div = el("div", { class: "chart", id: "chart-" + c.id });
     document.getElementById("charts").append(div);
@@ -191,7 +210,7 @@
     if (spec.layout === "alerts") tables.append(...alertTables());
     else if (spec.layout === "funnel") tables.append(funnelTable(selected()));
     else if (spec.layout === "kpis") tables.append(kpiTable(selected()));
-    else if (spec.layout === "tree") tables.append(treeView(selected()));
+    else if (spec.layout === "tree") tables.append(treeView(selected()), ...analysisView());
     else tables.append(table(spec.columns, selected()));
   }
 

@@ -4,6 +4,8 @@ The tree file's formulas (``formula: {op, of}``, see orchestration/kpi_tree.py) 
 KGI is formed; orchestration/tree_math.py does the arithmetic. This module puts the numbers
 in, for one grain, period and department:
 
+- **the period**: given, or the latest complete one of the grain (ended by the data's last
+  day) in which every lever has a value, else the latest such one in progress.
 - **actuals** from ``metrics.kpi_values_current`` at that grain and period, company-wide
   (dimension ``all``) or for one department: each KPI exactly as numerator ÷ denominator
   (× 100 for a rate), the fraction the value was computed from, not the rounded double.
@@ -68,6 +70,7 @@ class TreeReport:
     grain: str
     period_start: date
     department: str | None
+    complete: bool  # False: a period in progress, measured against a whole period's target
     tolerance_pct: Fraction
     identities: list[IdentityCheck]
     analysis: TreeAnalysis
@@ -80,6 +83,7 @@ class TreeReport:
             "grain": self.grain,
             "period_start": self.period_start.isoformat(),
             "department": self.department,
+            "period_complete": self.complete,
             "identity_tolerance_pct": float(self.tolerance_pct),
             "identities": [check.as_dict() for check in self.identities],
             "target_notes": self.target_notes,
@@ -151,15 +155,28 @@ def actuals(
     return found
 
 
-def latest_period(con: duckdb.DuckDBPyConnection, grain: str) -> date:
-    row = con.execute(
-        "select max(period_start) from metrics.kpi_values_current "
-        "where grain = ? and dimension = 'all'",
+def candidate_periods(con: duckdb.DuckDBPyConnection, grain: str) -> list[tuple[date, bool]]:
+    """The periods of ``grain`` to analyse by default, in the order to try them: the
+    complete ones (ended by the data's last day), latest first, then those in progress
+    (a part of a period against a whole period's target). Each with whether complete."""
+    rows = con.execute(
+        """
+        with last_day as (
+            select max(period_end) as data_end from metrics.kpi_values_current
+            where grain = 'day' and dimension = 'all'
+        )
+        select distinct
+            period_start,
+            coalesce(period_end <= (select data_end from last_day), false) as complete
+        from metrics.kpi_values_current
+        where grain = ? and dimension = 'all'
+        order by complete desc, period_start desc
+        """,
         [grain],
-    ).fetchone()
-    if row is None or row[0] is None:
+    ).fetchall()
+    if not rows:
         raise TreeAnalysisError(f"the published warehouse has no {grain} periods")
-    return row[0]
+    return [(start, bool(complete)) for start, complete in rows]
 
 
 def analyse_tree(
@@ -187,7 +204,6 @@ def analyse_tree(
     grain = grain or str(root["grain"])
     if grain not in GRAINS:
         raise TreeAnalysisError(f"grain {grain}: use one of {', '.join(GRAINS)}")
-    period_start = period_start or latest_period(con, grain)
 
     members: list[str] = []
     pending = [str(root["node_id"])]
@@ -195,8 +211,22 @@ def analyse_tree(
         node_id = pending.pop()
         members.append(node_id)
         pending.extend(str(by_id[node_id].get("formula_of") or "").split())
-    values = actuals(con, sorted({str(by_id[m]["kpi_name"]) for m in members}), grain,
-                     period_start, department)  # fmt: skip
+    kpi_names = sorted({str(by_id[m]["kpi_name"]) for m in members})
+    levers = [m for m in members if not by_id[m].get("formula_op")]
+    complete = True
+    if period_start is None:
+        # The latest period in which every lever has a value (else the latest, to say so).
+        tried = candidate_periods(con, grain)
+        for start, is_complete in tried:
+            values = actuals(con, kpi_names, grain, start, department)
+            if all(values[str(by_id[m]["kpi_name"])] is not None for m in levers):
+                period_start, complete = start, is_complete
+                break
+        else:
+            period_start, complete = tried[0]
+    else:
+        complete = dict(candidate_periods(con, grain)).get(period_start, True)
+    values = actuals(con, kpi_names, grain, period_start, department)
 
     notes: list[str] = []
     nodes = []
@@ -254,6 +284,7 @@ def analyse_tree(
         grain=grain,
         period_start=period_start,
         department=department,
+        complete=complete,
         tolerance_pct=tolerance,
         identities=identity_checks(arithmetic, tolerance),
         analysis=analysis,
@@ -307,8 +338,8 @@ def summary_lines(report: TreeReport) -> list[str]:
     a = report.analysis
     where = f"department {report.department}" if report.department else "全社 (all)"
     lines = [
-        f"{report.title} [tree {report.tree_id}] — {report.grain} from {report.period_start}, "
-        f"{where}",
+        f"{report.title} [tree {report.tree_id}] — {report.grain} from {report.period_start}"
+        f"{'' if report.complete else ' (in progress: part of the period)'}, {where}",
         f"KGI {a.root_name}: actual {show(a.kgi_baseline, a.unit)}, target "
         f"{show(a.kgi_target, a.unit)}, gap {show(a.gap, a.unit)} ({pct(a.gap_pct)})",
     ]

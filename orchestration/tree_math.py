@@ -111,7 +111,8 @@ and the KGI baseline must be a number other than 0.
    a negative elasticity actual ÷ (1 + g), one with zero elasticity stays. g is found by
    bisection over fractions (g > −1; negative when the target is below the baseline) until
    the KGI is within a relative 1e-12 of the target and g within 1e-12, then reported
-   rounded to 1e-9; the levers' values and the KGI are those under the rounded g. For a
+   rounded to 1e-9 — up by 1e-9 when the rounded g falls short of the target, so the KGI
+   under it is at least the target; the levers' values and the KGI are those under it. For a
    pure product of n levers, g = (target ÷ baseline)^(1/n) − 1.
 
 Every result has ``as_dict()`` for JSON: each number as a float rounded to 6 decimals, and
@@ -1028,7 +1029,13 @@ def _balanced_goal(
     g, reason = _find_g(kgi_at, baseline, target)
     if g is None:
         return BalancedGoal(None, lever_rows(None), None, False, reason)
+    step = Fraction(1, 10**G_DIGITS)
     rounded = Fraction(round(g * 10**G_DIGITS), 10**G_DIGITS)
+    # The KGI rises with g: when rounding fell short of the target, the next step up
+    # reaches it (a balanced change that "reaches" the target reaches it).
+    reached = kgi_at(rounded)
+    if reached is not None and reached < target:
+        rounded += step
     rows = lever_rows(rounded)
     reasons = [row.reason for row in rows if row.reason]
     return BalancedGoal(

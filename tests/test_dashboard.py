@@ -280,3 +280,43 @@ def test_the_kpi_tree_shows_each_node_against_its_target_and_marks_the_weakest(
     inside = {row[2] for row in nodes if row[9] == "inside_sales" and row[8]}
     assert measured and set(measured) == inside
     page.close()
+
+
+def test_the_tree_page_shows_the_arithmetic_of_the_demo_tree(site, browser) -> None:
+    """The company tree page carries `kpitree tree`'s analysis of kpi_trees/demo.yml: its KGI
+    (受注金額 = 受注件数 × 平均受注単価, 受注件数 = 商談数 × 受注率, 商談数 = アポ獲得数 ×
+    商談化率, アポ獲得数 = 接触リード数 × アポ獲得率) is one product of five levers, so +1 %
+    on any of them is +1 % on the KGI, and every formula is an identity of the catalog's
+    definitions, so all four hold on the actuals. Department folders have no analysis."""
+    page, errors = _open(browser, site["folder"] / "company" / "kpi_tree.html")
+    section = page.locator("#tree-analysis")
+    assert section.count() == 1
+    text = section.inner_text()
+    # The KGI's grain (fiscal_year); the shown period's KGI is kpi_values' won_amount.
+    start = re.search(r"fiscal_year from (\d{4}-\d\d-\d\d)", text).group(1)
+    ((won_amount,),) = query(
+        site["published"],
+        "select value from metrics.kpi_values_current where kpi_name = 'won_amount' "
+        "and grain = 'fiscal_year' and dimension = 'all' and period_start = ?",
+        [date.fromisoformat(start)],
+    )
+    assert f"actual ¥{won_amount:,.0f}" in text
+    rows = page.eval_on_selector_all(
+        "#tree-analysis tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+    )
+    levers = [row for row in rows if not row[0].startswith("=")]
+    assert [row[0].removesuffix(" ★") for row in levers] == [
+        "接触リード数", "アポ獲得率", "商談化率 (アポ起点)", "受注率 (商談起点)", "平均受注単価",
+    ]  # fmt: skip
+    assert {row[2] for row in levers} == {"+1.00 %"}
+    assert "identities: 4 of 4 formulas hold" in text
+    # The bottleneck is marked in the table and named below it.
+    marked = [row[0] for row in rows if "★" in row[0]]
+    assert len(marked) <= 1
+    if marked:
+        assert f"ボトルネック: {marked[0].removesuffix(' ★').removeprefix('= ')}" in text
+    assert errors == []
+    page.close()
+    page, _ = _open(browser, site["folder"] / "field_sales" / "kpi_tree.html")
+    assert page.locator("#tree-analysis").count() == 0
+    page.close()

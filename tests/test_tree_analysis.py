@@ -96,14 +96,22 @@ def published(tmp_path: Path) -> Path:
     con.execute("create schema metrics")
     con.execute(
         "create table metrics.kpi_values_current (kpi_name varchar, kind varchar, "
-        "grain varchar, period_start date, dimension varchar, dimension_value varchar, "
-        "numerator double, denominator double)"
+        "grain varchar, period_start date, period_end date, dimension varchar, "
+        "dimension_value varchar, numerator double, denominator double)"
     )
     for name, kind, dimension, value_of, numerator, denominator in VALUES:
         con.execute(
-            "insert into metrics.kpi_values_current values (?, ?, 'month', ?, ?, ?, ?, ?)",
-            [name, kind, MONTH, dimension, value_of, numerator, denominator],
-        )
+            "insert into metrics.kpi_values_current "
+            "values (?, ?, 'month', ?, ?, ?, ?, ?, ?)",
+            [name, kind, MONTH, MONTH.replace(month=7), dimension, value_of, numerator,
+             denominator],
+        )  # fmt: skip
+    # July has begun (data up to July 10th): June is the latest complete month.
+    con.execute(
+        "insert into metrics.kpi_values_current values ('lead_count', 'count', 'month', "
+        "'2025-07-01', '2025-08-01', 'all', 'all', 5, null), ('lead_count', 'count', 'day', "
+        "'2025-07-10', '2025-07-11', 'all', 'all', 1, null)"
+    )
     con.close()
     return path
 
@@ -207,7 +215,7 @@ def test_json_carries_every_number_exactly(tmp_path: Path, published: Path) -> N
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["period_start"] == "2025-06-01"  # the latest month
+    assert data["period_start"] == "2025-06-01"  # the latest complete month
     assert data["kgi_baseline_exact"] == "60000000"
     assert data["bottleneck"]["node_id"] == "meetings"
     assert data["bottleneck"]["kgi_gain_exact"] == "15000000"

@@ -146,7 +146,8 @@
 
   // The tree's arithmetic (kpitree tree): elasticities, the bottleneck, goal seek.
   function analysisView() {
-    const a = (spec.analysis || {})[state.tree];
+    const node = spec.nodes.find((n) => n.tree === state.tree);
+    const a = node && (spec.analysis || {})[node.tree_id];
     if (!a) return [];
     const section = el("section", { id: "tree-analysis" }, [el("h2", {}, ["KGIへの感度・ボトルネック・目標達成に必要な変化"])]);
     if (a.error) {

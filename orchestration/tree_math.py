@@ -123,7 +123,7 @@ the exact fraction as a string ("p/q", or "p" for a whole number) under the same
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from functools import cached_property
 from itertools import pairwise
@@ -570,6 +570,31 @@ def _numbers(**values: Fraction | None) -> dict[str, float | str | None]:
     return out
 
 
+class _AsDict:
+    """``as_dict()`` for the result dataclasses: each field in order, a number (a field
+    typed Fraction) as a float rounded to 6 decimals plus ``<name>_exact``, a result as its
+    own dict, a list of results as a list of dicts; then the properties ``_derived``
+    names, as numbers."""
+
+    _derived: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        out: dict = {}
+        for item in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, item.name)
+            if "Fraction" in str(item.type):
+                out.update(_numbers(**{item.name: value}))
+            elif isinstance(value, _AsDict):
+                out[item.name] = value.as_dict()
+            elif isinstance(value, list):
+                out[item.name] = [v.as_dict() if isinstance(v, _AsDict) else v for v in value]
+            else:
+                out[item.name] = value
+        for name in self._derived:
+            out.update(_numbers(**{name: getattr(self, name)}))
+        return out
+
+
 def _show(value: Fraction) -> str:
     """A number for a message: 1,234,567 or 166.666667."""
     if value.denominator == 1:
@@ -588,7 +613,7 @@ def _pct_change(new: Fraction | None, old: Fraction | None) -> Fraction | None:
 
 
 @dataclass(frozen=True)
-class IdentityCheck:
+class IdentityCheck(_AsDict):
     """A formula node's actual against what its operands' actuals make (one level)."""
 
     node_id: str
@@ -599,18 +624,6 @@ class IdentityCheck:
     difference_pct: Fraction | None  # (computed − actual) ÷ |actual| × 100
     holds: bool | None  # None: cannot be checked (see reason)
     reason: str | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "node_id": self.node_id,
-            "name": self.name,
-            "op": self.op,
-            **_numbers(
-                computed=self.computed, actual=self.actual, difference_pct=self.difference_pct
-            ),
-            "holds": self.holds,
-            "reason": self.reason,
-        }
 
 
 def identity_checks(tree: ArithmeticTree, tolerance_pct: Number) -> list[IdentityCheck]:
@@ -656,7 +669,7 @@ def identity_checks(tree: ArithmeticTree, tolerance_pct: Number) -> list[Identit
 
 
 @dataclass(frozen=True)
-class LeverElasticity:
+class LeverElasticity(_AsDict):
     """The % change of the KGI for +1 % on one lever, the others held."""
 
     lever_id: str
@@ -666,21 +679,9 @@ class LeverElasticity:
     kgi_at_plus_one_pct: Fraction | None
     elasticity_pct: Fraction | None  # None when the KGI has no value at +1 %
 
-    def as_dict(self) -> dict:
-        return {
-            "lever_id": self.lever_id,
-            "name": self.name,
-            "unit": self.unit,
-            **_numbers(
-                actual=self.actual,
-                kgi_at_plus_one_pct=self.kgi_at_plus_one_pct,
-                elasticity_pct=self.elasticity_pct,
-            ),
-        }
-
 
 @dataclass(frozen=True)
-class NodeGap:
+class NodeGap(_AsDict):
     """What the KGI would be with this node alone at its reference (target or benchmark).
 
     ``actual`` is the node's value in the baseline: a lever's actual, or what a formula
@@ -700,26 +701,9 @@ class NodeGap:
     kgi_gain: Fraction | None  # kgi_at_reference − kgi_baseline
     behind: bool | None  # worse than the reference in its direction; None: no value
 
-    def as_dict(self) -> dict:
-        return {
-            "node_id": self.node_id,
-            "name": self.name,
-            "unit": self.unit,
-            "kind": self.kind,
-            "direction": self.direction,
-            **_numbers(actual=self.actual, reference=self.reference),
-            "reference_kind": self.reference_kind,
-            **_numbers(
-                gap_pct=self.gap_pct,
-                kgi_at_reference=self.kgi_at_reference,
-                kgi_gain=self.kgi_gain,
-            ),
-            "behind": self.behind,
-        }
-
 
 @dataclass(frozen=True)
-class LeverGoal:
+class LeverGoal(_AsDict):
     """The value one lever must take, the others held, for the KGI to reach the target."""
 
     lever_id: str
@@ -731,21 +715,9 @@ class LeverGoal:
     feasible: bool
     reason: str | None = None
 
-    def as_dict(self) -> dict:
-        return {
-            "lever_id": self.lever_id,
-            "name": self.name,
-            "unit": self.unit,
-            **_numbers(
-                actual=self.actual, required_value=self.required_value, change_pct=self.change_pct
-            ),
-            "feasible": self.feasible,
-            "reason": self.reason,
-        }
-
 
 @dataclass(frozen=True)
-class BalancedLever:
+class BalancedLever(_AsDict):
     """One lever under the common change g: ``multiply`` (× (1 + g)), ``divide``
     (÷ (1 + g)) or ``hold`` (zero elasticity: unchanged)."""
 
@@ -759,20 +731,9 @@ class BalancedLever:
     feasible: bool
     reason: str | None = None
 
-    def as_dict(self) -> dict:
-        return {
-            "lever_id": self.lever_id,
-            "name": self.name,
-            "unit": self.unit,
-            "move": self.move,
-            **_numbers(actual=self.actual, new_value=self.new_value, change_pct=self.change_pct),
-            "feasible": self.feasible,
-            "reason": self.reason,
-        }
-
 
 @dataclass(frozen=True)
-class BalancedGoal:
+class BalancedGoal(_AsDict):
     """The common relative change g (rounded to 1e-9) that brings the KGI to the target."""
 
     g: Fraction | None  # None: no g reaches the target (see reason)
@@ -781,21 +742,15 @@ class BalancedGoal:
     feasible: bool
     reason: str | None = None
 
+    _derived = ("g_pct",)
+
     @property
     def g_pct(self) -> Fraction | None:
         return None if self.g is None else self.g * 100
 
-    def as_dict(self) -> dict:
-        return {
-            **_numbers(g=self.g, g_pct=self.g_pct, kgi=self.kgi),
-            "feasible": self.feasible,
-            "reason": self.reason,
-            "levers": [lever.as_dict() for lever in self.levers],
-        }
-
 
 @dataclass(frozen=True)
-class TreeAnalysis:
+class TreeAnalysis(_AsDict):
     """Everything :func:`analyse` finds, relative to the KGI (the root)."""
 
     root: str
@@ -810,28 +765,12 @@ class TreeAnalysis:
     single_lever: list[LeverGoal]
     balanced: BalancedGoal
 
+    _derived = ("gap_pct",)
+
     @property
     def gap_pct(self) -> Fraction:
         """(target − baseline) ÷ |baseline| × 100."""
         return self.gap / abs(self.kgi_baseline) * 100
-
-    def as_dict(self) -> dict:
-        return {
-            "root": self.root,
-            "root_name": self.root_name,
-            "unit": self.unit,
-            **_numbers(
-                kgi_baseline=self.kgi_baseline,
-                kgi_target=self.kgi_target,
-                gap=self.gap,
-                gap_pct=self.gap_pct,
-            ),
-            "elasticities": [item.as_dict() for item in self.elasticities],
-            "gaps": [item.as_dict() for item in self.gaps],
-            "bottleneck": None if self.bottleneck is None else self.bottleneck.as_dict(),
-            "single_lever": [item.as_dict() for item in self.single_lever],
-            "balanced": self.balanced.as_dict(),
-        }
 
 
 def _infeasibility(node: TreeNode, value: Fraction) -> str | None:

@@ -395,7 +395,7 @@ def table_rows(report: TreeReport) -> list[tuple[str, ...]]:
         mark = " ★" if a.bottleneck and a.bottleneck.node_id == item.lever_id else ""
         required = show(goal.required_value, item.unit)
         if goal.required_value is not None:
-            required += f" {pct(goal.change_pct)}"
+            required += f" ({pct(goal.change_pct)})"
         if not goal.feasible:
             required += " ✗"
         rows.append(

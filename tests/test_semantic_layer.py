@@ -198,3 +198,38 @@ def test_a_small_catalog_becomes_its_own_layer(tmp_path: Path, monkeypatch) -> N
     assert names == {"won_per_call", "won_deals", "calls"}
     assert layer.metrics == {("won_per_call", 1): "won_per_call"}
     assert metric_name({"name": "x", "version": 3, "is_current": False}) == "x_v3"
+
+
+def test_kpitree_mf_teaches_and_refuses_clearly(tmp_path: Path) -> None:
+    """`kpitree mf` alone shows its help (exit 2), with --help exit 0; without a working
+    warehouse it says to run first (exit 1); while a run holds the warehouse, exit 3."""
+    import subprocess
+    import sys
+
+    from orchestration.settings import WarehousePaths
+
+    bare = runner.invoke(app, ["mf"])
+    assert bare.exit_code == 2
+    assert "kpitree mf query --metrics win_rate" in bare.output
+    helped = runner.invoke(app, ["mf", "--help"])
+    assert helped.exit_code == 0 and "kpi_event__lead_source" in helped.output
+    warehouse = tmp_path / "kpitree.duckdb"
+    missing = runner.invoke(app, ["mf", "--warehouse", str(warehouse), "list", "metrics"])
+    assert missing.exit_code == 1
+    assert "no working warehouse" in missing.output and "kpitree run" in missing.output
+    paths = WarehousePaths(warehouse)
+    paths.ensure()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, sys, time; f = open(sys.argv[1], 'w'); "
+         "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+         str(paths.lock)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        busy = runner.invoke(app, ["mf", "--warehouse", str(warehouse), "list", "metrics"])
+        assert busy.exit_code == 3
+    finally:
+        holder.kill()
+        holder.wait()

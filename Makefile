@@ -93,8 +93,12 @@ dbt-build: manifest
 
 # Two processes share the pipeline runs (tests/conftest.py). Tests marked serial rewrite
 # files that every run reads (the lead-definition seeds): they never run beside a run.
+# Modules go out in the order tests/conftest.py gives them, the longest first:
+# pytest-xdist would otherwise hand out the modules with the most tests first, and the two
+# Spark modules, few tests but the longest, would run last, side by side.
 PYTEST_WORKERS ?= 2
-PYTEST_PARALLEL := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -m "not serial"
+PYTEST_PARALLEL := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder \
+	-m "not serial"
 PYTEST_SERIAL := $(BIN)/pytest -m serial
 
 pytest: manifest $(VENV_DUCKDB14)/bin/python os-packages

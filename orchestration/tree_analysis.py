@@ -26,7 +26,7 @@ or from the published seed ``metrics.kpi_tree_nodes`` (the dashboard): the same 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -232,12 +232,17 @@ def analyse_tree(
     nodes = []
     for node_id in members:
         row = by_id[node_id]
-        entry = kpis[str(row["kpi_name"])]
-        operands = str(row.get("formula_of") or "").split()
-        per_unit = entry["kind"] == "amount" and bool(entry.get("denominator"))
+        # The catalog decides the unit and whether the KPI is an average (per unit).
+        node = tree_node(
+            {"id": node_id, "name": row["node_name"], "kpi": row["kpi_name"]},
+            kpis,
+            op=row.get("formula_op") or None,
+            operands=tuple(str(row.get("formula_of") or "").split()),
+            actual=values[str(row["kpi_name"])],
+        )
         target = None
         if department is None:
-            target = carried_target(row["target_value"], entry["unit"], per_unit,
+            target = carried_target(row["target_value"], node.unit, node.per_unit,
                                     row["grain"], grain)  # fmt: skip
             if target is None and row["target_value"] is not None:
                 notes.append(
@@ -246,21 +251,12 @@ def analyse_tree(
                 )
             elif target is not None and target != Fraction(str(row["target_value"])):
                 notes.append(
-                    f"{row['node_name']}: {show(Fraction(str(row['target_value'])), entry['unit'])}"
-                    f" per {row['grain']} is {show(target, entry['unit'])} per {grain}"
+                    f"{row['node_name']}: {show(Fraction(str(row['target_value'])), node.unit)}"
+                    f" per {row['grain']} is {show(target, node.unit)} per {grain}"
                 )
         if node_id == str(root["node_id"]) and kgi_target is not None:
             target = kgi_target
-        nodes.append(
-            tree_node(
-                {"id": node_id, "name": row["node_name"], "kpi": row["kpi_name"]},
-                kpis,
-                op=row.get("formula_op") or None,
-                operands=tuple(operands),
-                actual=values[str(row["kpi_name"])],
-                target=target,
-            )
-        )
+        nodes.append(replace(node, target=target))
     arithmetic = build_tree(str(root["node_id"]), nodes)
     kgi = arithmetic.nodes[arithmetic.root]
     if kgi.target is None:
